@@ -1,0 +1,246 @@
+//! Loading a book: `book.toml`, then `SUMMARY.md`, then every page, parsed once.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::{Config, LoadedConfig};
+use crate::error::{Error, Result, read_to_string};
+use crate::page::Page;
+use crate::summary::{self, SUMMARY_FILE, Summary};
+
+#[derive(Debug)]
+pub struct Book {
+    /// The book root as the user named it (`.` or a relative path).
+    pub root: PathBuf,
+    pub config: Config,
+    /// Non-fatal findings (ignored mdBook keys, pages not in SUMMARY.md).
+    pub warnings: Vec<String>,
+    pub summary: Summary,
+    /// Every non-draft chapter, in reading order.
+    pub pages: Vec<Page>,
+    by_rel: HashMap<PathBuf, usize>,
+}
+
+impl Book {
+    /// Load the book at `root`.
+    pub fn load(root: &Path) -> Result<Book> {
+        let LoadedConfig {
+            config,
+            mut warnings,
+        } = Config::load(root)?;
+        let book_src = root.join(&config.book.src);
+        let summary_path = book_src.join(SUMMARY_FILE);
+        let summary_display = display_path(&summary_path);
+        if !summary_path.is_file() {
+            return Err(Error::input(
+                &summary_display,
+                1,
+                format!(
+                    "no {SUMMARY_FILE} in `{}` (set [book] src in book.toml to the folder holding it)",
+                    display_path(&book_src).display()
+                ),
+            ));
+        }
+        let summary = summary::parse(&read_to_string(&summary_path)?, &summary_display)?;
+
+        let mut errors = Vec::new();
+        let mut listed: Vec<(PathBuf, usize)> = Vec::new();
+        let mut seen = HashMap::new();
+        for chapter in summary.chapters() {
+            let Some(rel) = &chapter.path else { continue };
+            let rel = normalize(rel);
+            if !book_src.join(&rel).is_file() {
+                errors.push(Error::input(
+                    &summary_display,
+                    chapter.line,
+                    format!(
+                        "chapter `{}` links to `{}`, which does not exist",
+                        chapter.title,
+                        display_path(&book_src.join(&rel)).display()
+                    ),
+                ));
+                continue;
+            }
+            if let Some(first) = seen.insert(rel.clone(), chapter.line) {
+                errors.push(Error::input(
+                    &summary_display,
+                    chapter.line,
+                    format!("`{}` is already listed at line {first}", rel.display()),
+                ));
+                continue;
+            }
+            listed.push((rel, chapter.line));
+        }
+        Error::from_many(errors)?;
+
+        warnings.extend(unlisted_pages(&book_src, &seen));
+
+        let parsed: Vec<Result<Page>> = listed
+            .par_iter()
+            .map(|(rel, _)| {
+                let full = book_src.join(rel);
+                let source = read_to_string(&full)?;
+                Page::parse(&display_path(&full), rel, source)
+            })
+            .collect();
+        let mut pages = Vec::with_capacity(parsed.len());
+        let mut errors = Vec::new();
+        for page in parsed {
+            match page {
+                Ok(p) => pages.push(p),
+                Err(Error::Many(many)) => errors.extend(many),
+                Err(e) => errors.push(e),
+            }
+        }
+        Error::from_many(errors)?;
+        let by_rel = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.rel.clone(), i))
+            .collect();
+        Ok(Book {
+            root: root.to_path_buf(),
+            config,
+            warnings,
+            summary,
+            pages,
+            by_rel,
+        })
+    }
+
+    /// The book's source folder (`content/`), as the user would name it.
+    pub fn src_dir(&self) -> PathBuf {
+        display_path(&self.root.join(&self.config.book.src))
+    }
+
+    /// The page at `rel` (relative to the source folder).
+    pub fn page(&self, rel: &Path) -> Option<&Page> {
+        self.by_rel.get(&normalize(rel)).map(|&i| &self.pages[i])
+    }
+
+    /// The title of the book, or of its summary, or a fallback.
+    pub fn title(&self) -> String {
+        self.config
+            .book
+            .title
+            .clone()
+            .or_else(|| self.summary.title.clone())
+            .unwrap_or_else(|| "Book".into())
+    }
+}
+
+/// `.md` files under the source folder that SUMMARY.md does not list.
+fn unlisted_pages(src: &Path, listed: &HashMap<PathBuf, usize>) -> Vec<String> {
+    let mut found = BTreeSet::new();
+    for entry in walkdir::WalkDir::new(src)
+        .into_iter()
+        .filter_map(|e| e.ok())
+    {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "md")
+            && let Ok(rel) = path.strip_prefix(src)
+            && rel != Path::new(SUMMARY_FILE)
+            && !listed.contains_key(rel)
+        {
+            found.insert(path.to_path_buf());
+        }
+    }
+    found
+        .into_iter()
+        .map(|p| {
+            format!(
+                "{}:1: page is not listed in {SUMMARY_FILE}, so it is neither rendered nor checked",
+                display_path(&p).display()
+            )
+        })
+        .collect()
+}
+
+/// A path without `.` components, as users like to read it.
+pub fn display_path(path: &Path) -> PathBuf {
+    let cleaned = normalize(path);
+    if cleaned.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        cleaned
+    }
+}
+
+/// Drop `.` components and fold `a/..`.
+pub fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..")
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, files: &[(&str, &str)]) {
+        for (name, text) in files {
+            let p = dir.join(name);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        }
+    }
+
+    #[test]
+    fn loads_pages_in_summary_order() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                ("book.toml", "[book]\ntitle = \"B\"\n"),
+                (
+                    "src/SUMMARY.md",
+                    "# Summary\n\n- [One](one.md)\n  - [Two](sub/two.md)\n- [Draft]()\n",
+                ),
+                ("src/one.md", "# One\n"),
+                ("src/sub/two.md", "# Two\n```sh\ntrue\n```\n"),
+                ("src/stray.md", "# Stray\n"),
+            ],
+        );
+        let book = Book::load(dir.path()).unwrap();
+        assert_eq!(book.pages.len(), 2);
+        assert_eq!(book.pages[1].rel, PathBuf::from("sub/two.md"));
+        assert_eq!(
+            book.page(Path::new("./sub/two.md")).unwrap().blocks.len(),
+            1
+        );
+        assert_eq!(book.warnings.len(), 1);
+        assert!(book.warnings[0].ends_with(
+            "stray.md:1: page is not listed in SUMMARY.md, so it is neither rendered nor checked"
+        ));
+    }
+
+    #[test]
+    fn missing_target_names_summary_line() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                (
+                    "src/SUMMARY.md",
+                    "# Summary\n\n- [One](one.md)\n- [Gone](gone.md)\n",
+                ),
+                ("src/one.md", "# One\n"),
+            ],
+        );
+        let e = Book::load(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("SUMMARY.md:4: chapter `Gone` links to"), "{e}");
+        assert!(e.ends_with("gone.md`, which does not exist"), "{e}");
+    }
+}

@@ -1,0 +1,320 @@
+//! The page model: one Markdown file parsed once, read by both the renderer
+//! and the checker.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+
+use crate::codeblock::{CodeBlock, parse_info};
+use crate::error::{Error, LineIndex, Result};
+
+/// The Markdown extensions every page is parsed with.
+pub fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    /// Plain text of the heading.
+    pub title: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub dest: String,
+    pub line: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path shown to users, relative to the book root (`content/faq.md`).
+    pub path: PathBuf,
+    /// Path relative to the book's source folder (`faq.md`).
+    pub rel: PathBuf,
+    pub source: String,
+    /// The events of the page, with heading ids filled in, and the byte
+    /// range each came from.
+    pub events: Vec<(Event<'static>, Range<usize>)>,
+    pub headings: Vec<Heading>,
+    pub blocks: Vec<CodeBlock>,
+    pub links: Vec<Link>,
+    lines: LineIndex,
+}
+
+impl Page {
+    /// Parse `source`. `path` is the display path, `rel` the path inside the
+    /// source folder. Errors (bad annotations) carry `path` and the line.
+    pub fn parse(path: &Path, rel: &Path, source: String) -> Result<Page> {
+        let lines = LineIndex::new(&source);
+        let mut events: Vec<(Event<'static>, Range<usize>)> = Vec::new();
+        let mut headings = Vec::new();
+        let mut blocks = Vec::new();
+        let mut links = Vec::new();
+        let mut errors = Vec::new();
+        let mut ids = IdAllocator::default();
+
+        let mut heading: Option<(usize, String)> = None; // (event index, text)
+        let mut block: Option<OpenBlock> = None;
+
+        for (event, range) in Parser::new_ext(&source, markdown_options()).into_offset_iter() {
+            let line = lines.line(range.start);
+            match &event {
+                Event::Start(Tag::Heading { .. }) => heading = Some((events.len(), String::new())),
+                Event::End(TagEnd::Heading(level)) => {
+                    if let Some((at, title)) = heading.take() {
+                        let title = title.trim().to_string();
+                        let start_line = lines.line(events[at].1.start);
+                        if let (Event::Start(Tag::Heading { id, .. }), _) = &mut events[at] {
+                            let chosen = match id.take() {
+                                Some(explicit) => ids.claim(explicit.to_string()),
+                                None => ids.claim(slug(&title)),
+                            };
+                            id.replace(CowStr::from(chosen.clone()));
+                            headings.push(Heading {
+                                level: *level as u8,
+                                id: chosen,
+                                title,
+                                line: start_line,
+                            });
+                        }
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some((_, title)) = &mut heading {
+                        title.push_str(t);
+                    }
+                    if let Some(open) = &mut block {
+                        open.text.push_str(t);
+                        open.range = Some(match open.range.take() {
+                            Some(r) => r.start..range.end,
+                            None => range.clone(),
+                        });
+                    }
+                }
+                Event::Start(Tag::CodeBlock(kind)) => {
+                    let (info, fenced) = match kind {
+                        CodeBlockKind::Fenced(info) => (info.to_string(), true),
+                        CodeBlockKind::Indented => (String::new(), false),
+                    };
+                    block = Some(OpenBlock {
+                        info,
+                        fenced,
+                        line,
+                        text: String::new(),
+                        range: None,
+                        content_start: content_start(&source, range.clone()),
+                    });
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Some(open) = block.take() {
+                        match parse_info(&open.info, path, open.line) {
+                            Ok((lang, annotations)) => {
+                                let text_range = open.fenced.then(|| {
+                                    open.range.unwrap_or(open.content_start..open.content_start)
+                                });
+                                blocks.push(CodeBlock {
+                                    page: path.to_path_buf(),
+                                    line: open.line,
+                                    lang,
+                                    info: open.info,
+                                    annotations,
+                                    text: open.text,
+                                    text_range,
+                                    index: blocks.len(),
+                                });
+                            }
+                            Err(e) => errors.push(e),
+                        }
+                    }
+                }
+                Event::Start(Tag::Link { dest_url, .. })
+                | Event::Start(Tag::Image { dest_url, .. }) => links.push(Link {
+                    dest: dest_url.to_string(),
+                    line,
+                }),
+                _ => {}
+            }
+            events.push((event.into_static(), range));
+        }
+        Error::from_many(errors)?;
+        Ok(Page {
+            path: path.to_path_buf(),
+            rel: rel.to_path_buf(),
+            source,
+            events,
+            headings,
+            blocks,
+            links,
+            lines,
+        })
+    }
+
+    /// The 1-based line of a byte offset of the source.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.lines.line(offset)
+    }
+
+    /// The page's title: its first level-1 heading, if any.
+    pub fn first_title(&self) -> Option<&str> {
+        self.headings
+            .iter()
+            .find(|h| h.level == 1)
+            .map(|h| h.title.as_str())
+    }
+
+    /// Is `id` an anchor of this page (a heading or a footnote)?
+    pub fn has_anchor(&self, id: &str) -> bool {
+        self.headings.iter().any(|h| h.id == id)
+            || self.events.iter().any(|(e, _)| match e {
+                Event::Start(Tag::FootnoteDefinition(name)) => {
+                    id == name.as_ref() || id.strip_prefix("fn-") == Some(name.as_ref())
+                }
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    h.contains(&format!("id=\"{id}\"")) || h.contains(&format!("name=\"{id}\""))
+                }
+                _ => false,
+            })
+    }
+}
+
+struct OpenBlock {
+    info: String,
+    fenced: bool,
+    line: usize,
+    text: String,
+    range: Option<Range<usize>>,
+    content_start: usize,
+}
+
+/// Offset just after the opening fence line of a block.
+fn content_start(source: &str, range: Range<usize>) -> usize {
+    source[range.clone()]
+        .find('\n')
+        .map(|i| range.start + i + 1)
+        .unwrap_or(range.end)
+}
+
+/// GitHub/mdBook-style anchor of a heading text.
+pub fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.trim().chars() {
+        if c.is_alphanumeric() || c == '_' || c == '-' {
+            out.extend(c.to_lowercase());
+        } else if c.is_whitespace() {
+            out.push('-');
+        }
+    }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
+}
+
+/// Gives each heading a unique id: repeats get `-1`, `-2` ...
+#[derive(Default)]
+struct IdAllocator {
+    used: HashMap<String, usize>,
+}
+
+impl IdAllocator {
+    fn claim(&mut self, id: String) -> String {
+        let n = self.used.entry(id.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 {
+            id
+        } else {
+            let unique = format!("{id}-{}", *n - 1);
+            self.used.insert(unique.clone(), 1);
+            unique
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(src: &str) -> Result<Page> {
+        Page::parse(
+            Path::new("content/p.md"),
+            Path::new("p.md"),
+            src.to_string(),
+        )
+    }
+
+    #[test]
+    fn blocks_carry_page_line_lang_attributes_and_text() {
+        let p = page("# T\n\ntext\n\n```console timeout=5\n$ echo hi\nhi\n```\n\n    indented\n")
+            .unwrap();
+        assert_eq!(p.blocks.len(), 2);
+        let b = &p.blocks[0];
+        assert_eq!(b.page, PathBuf::from("content/p.md"));
+        assert_eq!(b.line, 5);
+        assert_eq!(b.lang, "console");
+        assert_eq!(b.annotations.timeout, Some(5));
+        assert_eq!(b.text, "$ echo hi\nhi\n");
+        assert_eq!(&p.source[b.text_range.clone().unwrap()], "$ echo hi\nhi\n");
+        assert_eq!(p.blocks[1].lang, "");
+        assert_eq!(p.blocks[1].text_range, None);
+    }
+
+    #[test]
+    fn empty_block_has_an_empty_range_at_its_content() {
+        let p = page("```sh\n```\n").unwrap();
+        assert_eq!(p.blocks[0].text_range, Some(6..6));
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let p = page("# Title\n## Step one\n## Step one\n## Custom {#mine}\n## `cargo` & Nix!\n")
+            .unwrap();
+        let ids: Vec<_> = p.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["title", "step-one", "step-one-1", "mine", "cargo--nix"]
+        );
+        assert_eq!(p.first_title(), Some("Title"));
+        assert_eq!(p.headings[3].line, 4);
+        assert!(p.has_anchor("mine"));
+    }
+
+    #[test]
+    fn links_have_lines() {
+        let p = page("a\n\nsee [x](other.md#y) and ![i](img.png)\n").unwrap();
+        assert_eq!(
+            p.links,
+            vec![
+                Link {
+                    dest: "other.md#y".into(),
+                    line: 3
+                },
+                Link {
+                    dest: "img.png".into(),
+                    line: 3
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_annotations_fail_with_line() {
+        let e = page("x\n\n```sh fiel=a\n```\n\n```sh exit=x\n```\n").unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("content/p.md:3: unknown attribute `fiel`; did you mean `file`?"),
+            "{msg}"
+        );
+        assert!(msg.contains("content/p.md:6: exit=x"), "{msg}");
+    }
+}

@@ -9,6 +9,8 @@ pub mod cli;
 pub mod codeblock;
 pub mod config;
 pub mod error;
+pub mod fsutil;
+pub mod new_page;
 pub mod page;
 pub mod suggest;
 pub mod summary;

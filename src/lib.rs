@@ -10,6 +10,7 @@ pub mod codeblock;
 pub mod config;
 pub mod error;
 pub mod page;
+pub mod render;
 pub mod suggest;
 pub mod summary;
 

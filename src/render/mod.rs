@@ -96,6 +96,18 @@ fn render_site(book: &Book, theme: &Theme, out: &Path) -> Result<usize> {
         out,
     };
 
+    // Make the page folders once, not once per page.
+    let mut folders: Vec<PathBuf> = site
+        .nav
+        .pages
+        .iter()
+        .filter_map(|p| out.join(&p.url).parent().map(Path::to_path_buf))
+        .collect();
+    folders.sort();
+    folders.dedup();
+    for folder in &folders {
+        fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
+    }
     let rendered: Vec<Result<Vec<search::Section>>> = book
         .pages
         .par_iter()
@@ -155,7 +167,9 @@ impl Site<'_> {
     fn page(&self, i: usize, page: &Page) -> Result<Vec<search::Section>> {
         let link = &self.nav.pages[i];
         let html = self.render_page(page, &link.title, &link.url, Some(i), None)?;
-        write(&self.out.join(&link.url), html.as_bytes())?;
+        let path = self.out.join(&link.url);
+        fs::write(&path, html.as_bytes()).map_err(|e| Error::io(&path, e))?;
+        drop(html);
         Ok(search::sections(page, &link.title, &link.url))
     }
 

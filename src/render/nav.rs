@@ -3,8 +3,10 @@
 //! previous/next links of the reading order.
 //!
 //! In books with more than [`COLLAPSE_ABOVE`] chapters, a page's sidebar
-//! lists sub-chapters only under the chapters leading to that page, so the
-//! sidebar (repeated on every page) stays small.
+//! lists children only under the parts and chapters leading to that page,
+//! so the sidebar (repeated on every page) stays small and the build time
+//! grows linearly with the number of pages. A collapsed part then carries
+//! the URL of its first page.
 
 use std::path::Path;
 
@@ -109,23 +111,32 @@ impl Nav {
     /// The sidebar of the page at reading-order index `current` (none for
     /// pages outside the summary, like the 404 page).
     pub fn view(&self, current: Option<usize>) -> Vec<NavItem> {
-        fn walk(entries: &[Entry], current: Option<usize>, collapse: bool) -> Vec<NavItem> {
+        fn walk(
+            nav: &Nav,
+            entries: &[Entry],
+            current: Option<usize>,
+            collapse: bool,
+        ) -> Vec<NavItem> {
             entries
                 .iter()
                 .map(|e| {
                     let active = current.is_some_and(|c| e.pages.contains(&c));
                     let is_current =
                         e.kind == "chapter" && e.url.is_some() && current == Some(e.pages.start);
-                    let show = !collapse || active || e.kind == "part";
+                    let show = !collapse || active;
+                    let url = match e.kind {
+                        "part" if !show => nav.pages.get(e.pages.start).map(|p| p.url.clone()),
+                        _ => e.url.clone(),
+                    };
                     NavItem {
                         kind: e.kind,
                         title: e.title.clone(),
-                        url: e.url.clone(),
+                        url,
                         number: e.number.clone(),
                         current: is_current,
                         active,
                         children: if show {
-                            walk(&e.children, current, collapse)
+                            walk(nav, &e.children, current, collapse)
                         } else {
                             Vec::new()
                         },
@@ -133,7 +144,7 @@ impl Nav {
                 })
                 .collect()
         }
-        walk(&self.entries, current, self.collapse)
+        walk(self, &self.entries, current, self.collapse)
     }
 
     pub fn prev(&self, index: usize) -> Option<&NavLink> {
@@ -250,6 +261,27 @@ mod tests {
         assert_eq!(nav.prev(2).unwrap().title, "A");
         assert_eq!(nav.next(2).unwrap().title, "B");
         assert!(nav.next(4).is_none());
+    }
+
+    #[test]
+    fn big_books_collapse_to_the_current_path() {
+        let mut text = String::from("# S\n\n# One\n\n");
+        for i in 0..200 {
+            text.push_str(&format!(
+                "- [C{i}](one/c{i}.md)\n  - [S{i}](one/c{i}/s.md)\n"
+            ));
+        }
+        text.push_str("\n# Two\n\n- [Last](two/last.md)\n");
+        let summary = crate::summary::parse(&text, Path::new("SUMMARY.md")).unwrap();
+        let nav = Nav::new(&summary, true);
+        let view = nav.view(Some(3)); // one/c1/s.md
+        let one = &view[0];
+        assert_eq!(one.children.len(), 200);
+        assert_eq!(one.children[0].children.len(), 0);
+        assert!(one.children[1].children[0].current);
+        let two = &view[1];
+        assert!(two.children.is_empty());
+        assert_eq!(two.url.as_deref(), Some("two/last.html"));
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod error;
 pub mod fsutil;
 pub mod new_page;
 pub mod page;
+pub mod render;
 pub mod suggest;
 pub mod summary;
 

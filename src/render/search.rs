@@ -1,0 +1,291 @@
+//! The search index, `searchindex.js`:
+//!
+//! ```js
+//! window.guidebookSearchIndex = {docs: [[title, url, excerpt], ...], terms: {"word": [doc, ...]}};
+//! ```
+//!
+//! One doc per section of a page (split at h1-h3 headings). Terms are
+//! lowercased words of two or more characters (`snake_case` words also by
+//! part); each posting list is sorted and holds a doc once per occurrence
+//! kind: once for the body, once more when the word is in the title. No full
+//! text is stored, which keeps the index small.
+
+use std::collections::BTreeMap;
+
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+use crate::page::Page;
+
+const EXCERPT_CHARS: usize = 160;
+
+/// One section of a page, ready for the index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub title: String,
+    pub url: String,
+    pub excerpt: String,
+    /// Distinct words of the body.
+    pub words: Vec<String>,
+    /// Distinct words of the title.
+    pub title_words: Vec<String>,
+}
+
+/// The sections of `page`, whose title (from SUMMARY.md) is `page_title` and
+/// whose URL is `url`.
+pub fn sections(page: &Page, page_title: &str, url: &str) -> Vec<Section> {
+    let mut out = Vec::new();
+    let mut current = Open::new(page_title.to_string(), url.to_string());
+    let mut heading: Option<(String, String)> = None; // (id, text)
+    let mut in_code = false;
+    for (event, _) in &page.events {
+        match event {
+            Event::Start(Tag::Heading { level, id, .. }) if (*level as u8) <= 3 => {
+                heading = Some((id.as_deref().unwrap_or_default().to_string(), String::new()));
+            }
+            Event::End(TagEnd::Heading(level)) if (*level as u8) <= 3 => {
+                if let Some((id, text)) = heading.take() {
+                    let text = text.trim();
+                    // The page's own title heading starts no new section.
+                    if *level as u8 == 1 && out.is_empty() && current.is_blank() {
+                        continue;
+                    }
+                    let title = if text.is_empty() {
+                        page_title.to_string()
+                    } else {
+                        format!("{page_title} › {text}")
+                    };
+                    let next = Open::new(title, format!("{url}#{id}"));
+                    out.push(std::mem::replace(&mut current, next).finish());
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) | Event::Code(t) => match &mut heading {
+                Some((_, h)) => h.push_str(t),
+                None => current.text(t, !in_code),
+            },
+            Event::SoftBreak | Event::HardBreak => current.text(" ", true),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_),
+            ) => current.text(" ", true),
+            _ => {}
+        }
+    }
+    out.push(current.finish());
+    out
+}
+
+struct Open {
+    title: String,
+    url: String,
+    excerpt: String,
+    excerpt_full: bool,
+    body: String,
+}
+
+impl Open {
+    fn new(title: String, url: String) -> Open {
+        Open {
+            title,
+            url,
+            excerpt: String::new(),
+            excerpt_full: false,
+            body: String::new(),
+        }
+    }
+
+    fn is_blank(&self) -> bool {
+        self.body.trim().is_empty()
+    }
+
+    fn text(&mut self, t: &str, prose: bool) {
+        self.body.push_str(t);
+        self.body.push(' ');
+        if prose && !self.excerpt_full {
+            for c in t.chars() {
+                if c.is_whitespace() {
+                    if !self.excerpt.is_empty() && !self.excerpt.ends_with(' ') {
+                        self.excerpt.push(' ');
+                    }
+                } else {
+                    self.excerpt.push(c);
+                }
+            }
+            if self.excerpt.chars().count() >= EXCERPT_CHARS {
+                self.excerpt_full = true;
+            }
+        }
+    }
+
+    fn finish(self) -> Section {
+        let mut excerpt: String = self.excerpt.trim().chars().take(EXCERPT_CHARS).collect();
+        if self.excerpt_full {
+            excerpt = excerpt.trim_end().to_string();
+            excerpt.push('…');
+        }
+        Section {
+            title_words: words(&self.title),
+            title: self.title,
+            url: self.url,
+            excerpt,
+            words: words(&self.body),
+        }
+    }
+}
+
+/// The distinct index terms of `text`, sorted.
+pub fn words(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for raw in text.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
+        let token = raw.trim_matches('_');
+        if token.is_empty() {
+            continue;
+        }
+        let lower = token.to_lowercase();
+        push_term(&mut out, &lower);
+        if lower.contains('_') {
+            for part in lower.split('_') {
+                push_term(&mut out, part);
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+fn push_term(out: &mut Vec<String>, term: &str) {
+    let chars = term.chars().count();
+    if (2..=40).contains(&chars) && !term.chars().all(|c| c.is_ascii_digit()) {
+        out.push(term.to_string());
+    }
+}
+
+/// The text of `searchindex.js` for all sections of the book.
+pub fn index_js(sections: &[Section]) -> String {
+    let mut terms: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (doc, s) in sections.iter().enumerate() {
+        let doc = doc as u32;
+        for w in s.words.iter().chain(&s.title_words) {
+            terms.entry(w.as_str()).or_default().push(doc);
+        }
+    }
+    let mut out = String::from("window.guidebookSearchIndex = {docs: [");
+    for (i, s) in sections.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        out.push_str(&json(&s.title));
+        out.push(',');
+        out.push_str(&json(&s.url));
+        out.push(',');
+        out.push_str(&json(&s.excerpt));
+        out.push(']');
+    }
+    out.push_str("], terms: {");
+    for (i, (term, docs)) in terms.iter_mut().enumerate() {
+        docs.sort_unstable();
+        if i > 0 {
+            out.push(',');
+        }
+        out.push_str(&json(term));
+        out.push_str(":[");
+        for (j, d) in docs.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(&d.to_string());
+        }
+        out.push(']');
+    }
+    out.push_str("}};\n");
+    out
+}
+
+/// A JSON string literal that is also safe inside a `<script>`.
+fn json(s: &str) -> String {
+    serde_json::to_string(s)
+        .unwrap_or_default()
+        .replace("</", "<\\/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn page(src: &str) -> Page {
+        Page::parse(
+            Path::new("content/p.md"),
+            Path::new("p.md"),
+            src.to_string(),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn splits_words() {
+        assert_eq!(
+            words("Use wasmtime_component_macro, a 2 x 42 Übung"),
+            [
+                "component",
+                "macro",
+                "use",
+                "wasmtime",
+                "wasmtime_component_macro",
+                "übung"
+            ]
+        );
+    }
+
+    #[test]
+    fn one_doc_per_section() {
+        let s = sections(
+            &page(
+                "# Fixing\n\nIntro text.\n\n## Step one\n\nRun it:\n\n```sh\ncargo_build\n```\n\n#### Deep\n\nmore\n\n### Last\n\nend\n",
+            ),
+            "Fixing locks",
+            "fix.html",
+        );
+        let titles: Vec<_> = s.iter().map(|s| s.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "Fixing locks",
+                "Fixing locks › Step one",
+                "Fixing locks › Last"
+            ]
+        );
+        assert_eq!(s[0].url, "fix.html");
+        assert_eq!(s[1].url, "fix.html#step-one");
+        assert_eq!(s[0].excerpt, "Intro text.");
+        assert_eq!(s[1].excerpt, "Run it: Deep more");
+        assert!(s[1].words.contains(&"cargo_build".to_string()));
+        assert!(s[1].title_words.contains(&"step".to_string()));
+    }
+
+    #[test]
+    fn title_words_weigh_twice() {
+        let js = index_js(&[
+            Section {
+                title: "A".into(),
+                url: "a.html".into(),
+                excerpt: "x</script>".into(),
+                words: vec!["nix".into()],
+                title_words: vec!["nix".into()],
+            },
+            Section {
+                title: "B".into(),
+                url: "b.html".into(),
+                excerpt: String::new(),
+                words: vec!["nix".into()],
+                title_words: vec![],
+            },
+        ]);
+        assert_eq!(
+            js,
+            "window.guidebookSearchIndex = {docs: [[\"A\",\"a.html\",\"x<\\/script>\"],[\"B\",\"b.html\",\"\"]], terms: {\"nix\":[0,0,1]}};\n"
+        );
+    }
+}

@@ -1,0 +1,361 @@
+//! `guidebook build` end to end: fixture books under tests/fixtures/books/.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/books")
+        .join(name)
+}
+
+fn guidebook() -> Command {
+    Command::cargo_bin("guidebook").unwrap()
+}
+
+/// Run `guidebook build BOOK -d DEST`; (exit code, stderr).
+fn build(book: &Path, dest: &Path) -> (i32, String) {
+    let out = guidebook()
+        .arg("build")
+        .arg(book)
+        .arg("--dest-dir")
+        .arg(dest)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A copy of fixture `name` in a fresh temporary folder; (tempdir, book root).
+fn copy_of(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join(name);
+    copy_dir(&fixture(name), &root);
+    (dir, root)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir`: relative path -> bytes.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.insert(
+                    path.strip_prefix(dir).unwrap().to_path_buf(),
+                    fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+#[test]
+fn mdbook_shapes_builds_every_file() {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("site");
+    let (code, stderr) = build(&fixture("mdbook-shapes"), &dest);
+    assert_eq!(code, 0, "{stderr}");
+    for file in [
+        ".guidebook-output",
+        "index.html",
+        "install.html",
+        "install/linux.html",
+        "install/linux/deep.html",
+        "markdown.html",
+        "reference/code.html",
+        "appendix.html",
+        "404.html",
+        "searchindex.js",
+        "sitemap.xml",
+        "css/highlight.css",
+        "images/logo.svg",
+        "extra.css",
+    ] {
+        assert!(dest.join(file).is_file(), "missing {file}");
+    }
+    assert!(!dest.join("SUMMARY.md").exists() && !dest.join("README.md").exists());
+
+    let deep = read(&dest.join("install/linux/deep.html"));
+    assert!(
+        deep.contains("href=\"../../index.html\""),
+        "links rewritten"
+    );
+    assert!(deep.contains("1.1.1."), "section numbers");
+    assert!(deep.contains("Later"), "drafts are listed");
+    assert!(
+        deep.contains("https://github.com/example/shapes/edit/main/content/install/linux/deep.md")
+    );
+
+    let md = read(&dest.join("markdown.html"));
+    for needle in [
+        "<table>",
+        "<del>Old</del>",
+        "type=\"checkbox\"",
+        "class=\"footnote-definition\"",
+        "<h2 id=\"my-id\">",
+        "<div class=\"callout callout-note\">",
+        "<div class=\"callout callout-caution\">",
+        "<p class=\"callout-title\">Warning</p>",
+        "<img src=\"images/logo.svg\"",
+        "href=\"markdown.html#tables\"",
+    ] {
+        assert!(md.contains(needle), "markdown.html lacks {needle}");
+    }
+
+    let code = read(&dest.join("reference/code.html"));
+    for lang in ["nix", "toml", "console", "rust", "json"] {
+        assert!(
+            code.contains(&format!("<code class=\"language-{lang}\">")),
+            "{lang}"
+        );
+    }
+    assert!(code.contains("<span class=\"prompt\">$ </span>"));
+    assert!(code.contains("<span class=\"output\">done</span>"));
+    assert!(
+        !code.contains("this-is-hidden"),
+        "hidden blocks are not shown"
+    );
+    assert!(!code.contains("style=\""), "no inline styles in code");
+
+    let index = read(&dest.join("searchindex.js"));
+    assert!(
+        index
+            .starts_with("window.guidebookSearchIndex = {docs: [[\"Introduction\",\"index.html\",")
+    );
+    assert!(index.contains("[\"Install › Requirements\",\"install.html#requirements\","));
+    assert!(index.contains("\"wasmtime_component_macro\":["));
+    let sitemap = read(&dest.join("sitemap.xml"));
+    assert!(sitemap.contains("<loc>https://example.org/shapes/install/linux.html</loc>"));
+    assert!(read(&dest.join("404.html")).contains("https://example.org/shapes/"));
+    let css = read(&dest.join("css/highlight.css"));
+    assert!(css.contains("html[data-theme=\"dark\"] .hl-"));
+}
+
+#[test]
+fn default_output_folder_is_build_dir_under_the_book() {
+    let (_dir, root) = copy_of("mdbook-shapes");
+    let out = guidebook()
+        .current_dir(&root)
+        .arg("build")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(root.join("book/index.html").is_file());
+}
+
+/// Build an invalid fixture: exit code 2, every expected message, no output.
+fn assert_fails(name: &str, expected: &[&str]) {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("site");
+    let (code, stderr) = build(&fixture(name), &dest);
+    assert_eq!(code, 2, "{stderr}");
+    for e in expected {
+        assert!(stderr.contains(e), "expected `{e}` in:\n{stderr}");
+    }
+    assert!(!dest.exists());
+    assert!(
+        names_in(out.path()).is_empty(),
+        "temporary folder left behind"
+    );
+}
+
+#[test]
+fn unknown_book_toml_key() {
+    assert_fails("invalid-key", &["book.toml:3: unknown field `titel`"]);
+}
+
+#[test]
+fn missing_summary_target() {
+    assert_fails(
+        "missing-target",
+        &[
+            "SUMMARY.md:4: chapter `Gone` links to",
+            "gone.md`, which does not exist",
+        ],
+    );
+}
+
+#[test]
+fn broken_links_are_all_reported() {
+    assert_fails(
+        "broken-link",
+        &[
+            "a.md:5: broken link `nowhere.md`: no page",
+            "b.md:3: broken link `img/missing.png`: no file",
+        ],
+    );
+}
+
+#[test]
+fn broken_anchor() {
+    assert_fails(
+        "broken-anchor",
+        &[
+            "a.md:5: broken link `b.md#instal`: no heading or anchor `#instal` on",
+            "did you mean `install`?",
+        ],
+    );
+}
+
+#[test]
+fn bad_annotation() {
+    assert_fails(
+        "bad-annotation",
+        &["a.md:5: unknown attribute `timout`; did you mean `timeout`?"],
+    );
+}
+
+#[test]
+fn refuses_the_book_root_as_output() {
+    let (_dir, root) = copy_of("mdbook-shapes");
+    let before = snapshot(&root);
+    let (code, stderr) = build(&root, &root);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("is or contains the book root"), "{stderr}");
+    assert_eq!(snapshot(&root), before);
+}
+
+#[test]
+fn refuses_output_containing_or_inside_the_source() {
+    let (dir, root) = copy_of("mdbook-shapes");
+    let before = snapshot(dir.path());
+    for dest in [
+        dir.path().to_path_buf(),
+        root.join("content"),
+        root.join("content/site"),
+    ] {
+        let (code, stderr) = build(&root, &dest);
+        assert_eq!(code, 2, "{}: {stderr}", dest.display());
+        assert!(
+            stderr.contains("book root") || stderr.contains("source folder"),
+            "{stderr}"
+        );
+    }
+    assert_eq!(snapshot(dir.path()), before, "nothing touched");
+}
+
+#[test]
+fn refuses_a_non_empty_folder_it_did_not_create() {
+    let (dir, root) = copy_of("mdbook-shapes");
+    let dest = dir.path().join("mine");
+    fs::create_dir_all(&dest).unwrap();
+    fs::write(dest.join("notes.txt"), "precious").unwrap();
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("mine"), "names the folder: {stderr}");
+    assert!(stderr.contains("did not create"), "{stderr}");
+    assert_eq!(names_in(&dest), ["notes.txt"]);
+    assert_eq!(read(&dest.join("notes.txt")), "precious");
+    assert_eq!(names_in(dir.path()), ["mdbook-shapes", "mine"]);
+}
+
+#[test]
+fn builds_into_an_empty_folder_and_replaces_its_own_output() {
+    let (dir, root) = copy_of("mdbook-shapes");
+    let dest = dir.path().join("site");
+    fs::create_dir_all(&dest).unwrap();
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    fs::write(dest.join("stale.html"), "old").unwrap();
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!dest.join("stale.html").exists(), "old site replaced");
+    assert!(dest.join("index.html").is_file() && dest.join(".guidebook-output").is_file());
+    assert_eq!(names_in(dir.path()), ["mdbook-shapes", "site"]);
+}
+
+/// A name and a way to break the book.
+type Breakage<'a> = (&'a str, Box<dyn Fn() + 'a>);
+
+#[test]
+fn failed_builds_keep_the_last_good_site() {
+    let (dir, root) = copy_of("mdbook-shapes");
+    let dest = dir.path().join("site");
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    let good = snapshot(&dest);
+    let appendix = root.join("content/appendix.md");
+    let original = read(&appendix);
+    let breakages: [Breakage; 3] = [
+        (
+            "broken link",
+            Box::new(|| fs::write(&appendix, "# Appendix\n\n[x](gone.md)\n").unwrap()),
+        ),
+        (
+            "bad annotation",
+            Box::new(|| fs::write(&appendix, "# Appendix\n\n```sh timout=3\nx\n```\n").unwrap()),
+        ),
+        (
+            "template error",
+            Box::new(|| {
+                fs::write(&appendix, &original).unwrap();
+                fs::create_dir_all(root.join("theme")).unwrap();
+                fs::write(
+                    root.join("theme/page.html"),
+                    "{{ page.content|safe }}{{ 1 + }}",
+                )
+                .unwrap();
+            }),
+        ),
+    ];
+    for (what, breakage) in breakages {
+        breakage();
+        let (code, stderr) = build(&root, &dest);
+        assert_eq!(code, 2, "{what}: {stderr}");
+        assert_eq!(snapshot(&dest), good, "{what}: site changed");
+        assert_eq!(
+            names_in(dir.path()),
+            ["mdbook-shapes", "site"],
+            "{what}: leftovers"
+        );
+    }
+}
+
+#[test]
+fn other_subcommands_are_not_there_yet() {
+    for sub in ["check", "serve"] {
+        let out = guidebook().arg(sub).output().unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not yet implemented"));
+    }
+}

@@ -5,6 +5,7 @@
 //! [`codeblock::CodeBlock`]s) -> the site renderer or the checker.
 
 pub mod book;
+pub mod check;
 pub mod cli;
 pub mod codeblock;
 pub mod config;

@@ -51,19 +51,23 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
                 done.refused.push(format!("{at}: not a fenced block"));
                 continue;
             };
-            if page.source.get(range.clone()) != Some(block.text.as_str()) {
+            // The block's lines as written (pulldown-cmark gives `\n` for CRLF).
+            let Some(text) = page
+                .source
+                .get(range.clone())
+                .filter(|src| *src == block.text || src.replace("\r\n", "\n") == block.text)
+            else {
                 done.refused.push(format!(
                     "{at}: the block is indented (in a list or quote); update it by hand"
                 ));
                 continue;
-            }
+            };
             if let Some(bad) = actual.iter().find(|l| unsafe_line(l)) {
                 done.refused.push(format!(
                     "{at}: the output has a line `{bad}` that would read as a command, a wildcard or a fence"
                 ));
                 continue;
             }
-            let text = &block.text;
             let starts = line_starts(text);
             // The expected lines without their trailing blank lines.
             let mut end = lines.end;

@@ -3,7 +3,7 @@
 //!
 //! Rules (the user's view is in `content/contributing.md`):
 //! - a line starting with `$ ` starts a command; a command line ending in `\`
-//!   continues on the next line;
+//!   continues on the next line (a `> ` prompt there is dropped);
 //! - the lines after a command, up to the next `$ `, are its expected output;
 //!   with no such lines the output is not compared;
 //! - `...` alone on a line matches any number of lines (none included);
@@ -57,7 +57,8 @@ pub fn parse(text: &str, fence_line: usize) -> Result<Vec<ConsoleCommand>, (usiz
         while command.ends_with('\\') && i + 1 < lines.len() {
             i += 1;
             command.push('\n');
-            command.push_str(lines[i].trim_end_matches('\r'));
+            let next = lines[i].trim_end_matches('\r');
+            command.push_str(next.strip_prefix("> ").unwrap_or(next));
         }
         i += 1;
         let out_start = i;
@@ -222,9 +223,11 @@ mod tests {
 
     #[test]
     fn parses_commands_output_and_lines() {
-        let text = "$ echo hi\nhi\n\n$ cargo build \\\n    --release\n$ ls\na\n...\n";
+        let text =
+            "$ echo hi\nhi\n\n$ cargo build \\\n    --release\n$ ls\na\n...\n$ echo a \\\n> b\n";
         let cmds = parse(text, 10).unwrap();
-        assert_eq!(cmds.len(), 3);
+        assert_eq!(cmds.len(), 4);
+        assert_eq!(cmds[3].command, "echo a \\\nb");
         assert_eq!(cmds[0].line, 11);
         assert_eq!(cmds[0].command, "echo hi");
         assert_eq!(cmds[0].expected, s(&["hi"]));

@@ -6,6 +6,17 @@
 //! parallel (`-j`), each in its own [`sandbox`] with its blocks in order in
 //! one shell [`session`]; collect a [`report::Report`], print it in the
 //! chosen format, write the JSON report, and `--bless` if asked.
+//!
+//! Choices worth knowing:
+//! - A block's timeout (`timeout=`, else book.toml `[check] timeout`) covers
+//!   the whole block, all commands of a console block together.
+//! - In a console block, a wrong exit code or a timeout stops the block; a
+//!   wrong output does not (so one `--bless` fixes all its commands). The
+//!   page's next blocks still run.
+//! - `--filter` and page arguments select blocks to run; `file=` blocks of
+//!   a selected page are always written, but unselected command blocks do
+//!   not run, even when earlier on the page.
+//! - `--bless` exits 0 when it rewrote every failing command.
 
 pub mod bless;
 pub mod console;

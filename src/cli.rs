@@ -39,6 +39,9 @@ pub struct BuildArgs {
     /// (default: the report docs-check writes, when present).
     #[arg(long)]
     pub checks: Option<PathBuf>,
+    /// Set by `serve`: the URL path pages listen on for reloads.
+    #[arg(skip)]
+    pub live_reload: Option<String>,
 }
 
 #[derive(Debug, Args, Clone)]

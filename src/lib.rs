@@ -5,6 +5,7 @@
 //! [`codeblock::CodeBlock`]s) -> the site renderer or the checker.
 
 pub mod book;
+pub mod check;
 pub mod cli;
 pub mod codeblock;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod fsutil;
 pub mod new_page;
 pub mod page;
 pub mod render;
+pub mod serve;
 pub mod suggest;
 pub mod summary;
 

@@ -1,16 +1,21 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use guidebook::cli::{BuildArgs, Cli, Command};
+use guidebook::cli::{BuildArgs, Cli, Command, NewArgs};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => report(build(&args)),
-        Command::Check(_) | Command::Serve(_) | Command::New(_) => {
-            eprintln!("not yet implemented");
-            ExitCode::from(2)
-        }
+        Command::Check(args) => match guidebook::check::run(&args) {
+            Ok(verdict) => ExitCode::from(verdict.exit_code() as u8),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        },
+        Command::New(args) => report(new_page(&args)),
+        Command::Serve(args) => report(guidebook::serve::serve(&args).map_err(Into::into)),
     }
 }
 
@@ -24,6 +29,22 @@ fn build(args: &BuildArgs) -> anyhow::Result<()> {
         report.pages,
         report.dest.display(),
         report.elapsed.as_secs_f64()
+    );
+    Ok(())
+}
+
+fn new_page(args: &NewArgs) -> anyhow::Result<()> {
+    let made = guidebook::new_page::new_edge_case(&args.book_dir, &args.title)?;
+    println!("created {}", made.page.display());
+    println!(
+        "listed it in {}:{}",
+        made.summary.display(),
+        made.summary_line
+    );
+    println!(
+        "check it with: docs-check {} {}",
+        args.book_dir.display(),
+        made.page.display()
     );
     Ok(())
 }

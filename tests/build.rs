@@ -350,12 +350,3 @@ fn failed_builds_keep_the_last_good_site() {
         );
     }
 }
-
-#[test]
-fn other_subcommands_are_not_there_yet() {
-    for sub in ["check", "serve"] {
-        let out = guidebook().arg(sub).output().unwrap();
-        assert_eq!(out.status.code(), Some(2));
-        assert!(String::from_utf8_lossy(&out.stderr).contains("not yet implemented"));
-    }
-}

@@ -1,1 +1,21 @@
-fn main() {}
+//! `docs-check`: run the command blocks of a book. Exit 0 when every block
+//! passed, 1 when one failed, 2 for bad input or usage.
+
+use clap::Parser;
+use guidebook::cli::CheckArgs;
+
+fn main() {
+    let args = CheckArgs::parse();
+    std::process::exit(match run(&args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            2
+        }
+    });
+}
+
+fn run(args: &CheckArgs) -> anyhow::Result<i32> {
+    let verdict = guidebook::check::run(args)?;
+    Ok(verdict.exit_code())
+}

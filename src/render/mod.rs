@@ -63,7 +63,8 @@ pub fn build(args: &BuildArgs) -> Result<BuildReport> {
     let src = book.root.join(&book.config.book.src);
     output::check_dest(&dest, &book.root, &src)?;
     let staging = output::Staging::new(&dest)?;
-    let search_index_bytes = render_site(&book, &theme, staging.path())?;
+    let search_index_bytes =
+        render_site(&book, &theme, staging.path(), args.live_reload.as_deref())?;
     staging.commit(&dest)?;
     Ok(BuildReport {
         dest,
@@ -82,10 +83,11 @@ struct Site<'a> {
     book_ctx: BookContext,
     generator: String,
     out: &'a Path,
+    live_reload: Option<&'a str>,
 }
 
 /// Render the whole site into `out`; the size of the search index.
-fn render_site(book: &Book, theme: &Theme, out: &Path) -> Result<usize> {
+fn render_site(book: &Book, theme: &Theme, out: &Path, live_reload: Option<&str>) -> Result<usize> {
     let config = &book.config;
     let site = Site {
         book,
@@ -94,6 +96,7 @@ fn render_site(book: &Book, theme: &Theme, out: &Path) -> Result<usize> {
         book_ctx: BookContext::new(config, book.title()),
         generator: format!("guidebook {}", env!("CARGO_PKG_VERSION")),
         out,
+        live_reload,
     };
 
     // Make the page folders once, not once per page.
@@ -207,7 +210,7 @@ impl Site<'_> {
             nav: self.nav.view(index),
             prev: index.and_then(|i| self.nav.prev(i)),
             next: index.and_then(|i| self.nav.next(i)),
-            live_reload: None,
+            live_reload: self.live_reload,
             generator: &self.generator,
         };
         self.theme.render(PAGE_TEMPLATE, ctx)

@@ -1,0 +1,113 @@
+//! The environment of a block: an explicit allowlist, nothing else of the
+//! caller's.
+//!
+//! A block sees exactly:
+//! - `PATH`, `HOME` and `LANG` from the caller (HOME stays the real home, so
+//!   rustup, cargo and nix find their configuration and caches);
+//! - the variables named in book.toml `[check] env`, when the caller has them;
+//! - `TERM=dumb` and `NO_COLOR=1`, so tools print plain text;
+//! - `GUIDEBOOK_SANDBOX`: the page's sandbox folder.
+//!
+//! Everything else (tokens, CI secrets, `CARGO_*` ...) is dropped: a book's
+//! commands run as in a fresh terminal, and a secret cannot leak into a
+//! report through a block.
+
+use std::ffi::OsString;
+use std::process::Command;
+
+/// Always passed through from the caller.
+pub const BASE: &[&str] = &["PATH", "HOME", "LANG"];
+/// A PATH for a caller without one.
+const DEFAULT_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: Vec<(OsString, OsString)>,
+}
+
+impl Env {
+    /// The allowlisted environment, from the caller's environment.
+    pub fn from_caller(extra: &[String]) -> Env {
+        Env::from_vars(extra, |name| std::env::var_os(name))
+    }
+
+    /// The allowlisted environment from a lookup function (for tests).
+    pub fn from_vars(extra: &[String], get: impl Fn(&str) -> Option<OsString>) -> Env {
+        let mut vars: Vec<(OsString, OsString)> = Vec::new();
+        let mut set = |k: &str, v: OsString| {
+            vars.retain(|(name, _)| name != k);
+            vars.push((k.into(), v));
+        };
+        for name in BASE.iter().copied().chain(extra.iter().map(String::as_str)) {
+            if let Some(v) = get(name) {
+                set(name, v);
+            }
+        }
+        if get("PATH").is_none() {
+            set("PATH", DEFAULT_PATH.into());
+        }
+        set("TERM", "dumb".into());
+        set("NO_COLOR", "1".into());
+        Env { vars }
+    }
+
+    #[cfg(test)]
+    pub fn for_tests() -> Env {
+        Env::from_caller(&[])
+    }
+
+    /// Set a variable (replacing it).
+    pub fn set(&mut self, name: &str, value: impl Into<OsString>) {
+        self.vars.retain(|(k, _)| k != name);
+        self.vars.push((name.into(), value.into()));
+    }
+
+    pub fn get(&self, name: &str) -> Option<&OsString> {
+        self.vars.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &OsString> {
+        self.vars.iter().map(|(k, _)| k)
+    }
+
+    /// Clear the command's environment and set exactly ours.
+    pub fn apply(&self, cmd: &mut Command) {
+        cmd.env_clear();
+        cmd.envs(self.vars.iter().map(|(k, v)| (k, v)));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_allowlisted_names_pass() {
+        let caller = |name: &str| -> Option<OsString> {
+            match name {
+                "PATH" => Some("/bin".into()),
+                "HOME" => Some("/home/me".into()),
+                "SECRET_TOKEN" => Some("xyz".into()),
+                "RUSTUP_TOOLCHAIN" => Some("stable".into()),
+                _ => None,
+            }
+        };
+        let env = Env::from_vars(&["RUSTUP_TOOLCHAIN".into(), "UNSET".into()], caller);
+        let names: Vec<_> = env
+            .names()
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names,
+            ["PATH", "HOME", "RUSTUP_TOOLCHAIN", "TERM", "NO_COLOR"]
+        );
+        assert_eq!(env.get("HOME").unwrap(), "/home/me");
+        assert!(env.get("SECRET_TOKEN").is_none());
+    }
+
+    #[test]
+    fn missing_path_gets_a_default() {
+        let env = Env::from_vars(&[], |_| None);
+        assert_eq!(env.get("PATH").unwrap(), DEFAULT_PATH);
+    }
+}

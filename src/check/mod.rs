@@ -1,0 +1,526 @@
+//! `docs-check`: run the book's command blocks so CI fails when a documented
+//! command stops working.
+//!
+//! The pipeline: load the book (the same page model as the site), select
+//! pages and blocks, validate console transcripts, then run the pages in
+//! parallel (`-j`), each in its own [`sandbox`] with its blocks in order in
+//! one shell [`session`]; collect a [`report::Report`], print it in the
+//! chosen format, write the JSON report, and `--bless` if asked.
+//!
+//! Choices worth knowing:
+//! - A block's timeout (`timeout=`, else book.toml `[check] timeout`) covers
+//!   the whole block, all commands of a console block together.
+//! - In a console block, a wrong exit code or a timeout stops the block; a
+//!   wrong output does not (so one `--bless` fixes all its commands). The
+//!   page's next blocks still run.
+//! - `--filter` and page arguments select blocks to run; `file=` blocks of
+//!   a selected page are always written, but unselected command blocks do
+//!   not run, even when earlier on the page.
+//! - `--bless` exits 0 when it rewrote every failing command.
+
+pub mod bless;
+pub mod console;
+pub mod env;
+pub mod needs;
+pub mod nix;
+pub mod report;
+pub mod sandbox;
+pub mod session;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::book::{Book, display_path, normalize};
+use crate::cli::{CheckArgs, ReportFormat};
+use crate::codeblock::{BlockKind, CodeBlock};
+use crate::error::{Error, Result};
+use crate::page::Page;
+use env::Env;
+use needs::Needs;
+use report::{BlockResult, CommandResult, Report, Status};
+use sandbox::Sandbox;
+use session::{HostBash, Mode, Session, ShellLauncher};
+
+/// How a run ended, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every checked block passed (skips allowed).
+    Passed,
+    /// A block failed.
+    Failed,
+}
+
+impl Verdict {
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Verdict::Passed => 0,
+            Verdict::Failed => 1,
+        }
+    }
+}
+
+/// Settings of one run, shared by the page workers.
+struct Ctx<'a> {
+    env: Env,
+    needs: Needs,
+    default_timeout: u64,
+    strict: bool,
+    keep: bool,
+    progress: Option<indicatif::ProgressBar>,
+    filter: Option<&'a str>,
+}
+
+/// Run `docs-check` with parsed arguments. Output goes to stdout (reports)
+/// and stderr (progress, notes). `Err` is bad input or an I/O failure.
+pub fn run(args: &CheckArgs) -> Result<Verdict> {
+    let (root, page_args) = split_paths(&args.paths);
+    let book = Book::load(&root)?;
+    for w in &book.warnings {
+        eprintln!("warning: {w}");
+    }
+    let pages = select_pages(&book, &page_args)?;
+    let filter = args.filter.as_deref();
+    let selected: Vec<(&Page, Vec<&CodeBlock>)> = pages
+        .into_iter()
+        .map(|p| {
+            let blocks = p
+                .blocks
+                .iter()
+                .filter(|b| is_reported(b) && matches_filter(p, b, filter))
+                .collect();
+            (p, blocks)
+        })
+        .filter(|(_, blocks): &(&Page, Vec<&CodeBlock>)| !blocks.is_empty())
+        .collect();
+    validate(&selected)?;
+
+    if args.list {
+        print!("{}", list(&selected));
+        return Ok(Verdict::Passed);
+    }
+
+    let env = Env::from_caller(&book.config.check.env);
+    let needs = Needs::new(
+        env.get("PATH").map(|p| p.as_os_str()),
+        std::env::var("GUIDEBOOK_NETWORK").ok(),
+    );
+    let total: usize = selected.iter().map(|(_, b)| b.len()).sum();
+    let progress =
+        (args.format == ReportFormat::Human && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} blocks {msg}")
+                    .expect("progress template"),
+            );
+            bar
+        });
+    let ctx = Ctx {
+        env,
+        needs,
+        default_timeout: book.config.check.timeout,
+        strict: args.strict,
+        keep: args.keep,
+        progress,
+        filter,
+    };
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .map_err(|e| Error::Other(format!("cannot start {jobs} workers: {e}")))?;
+    let per_page: Vec<Result<Vec<BlockResult>>> = pool.install(|| {
+        selected
+            .par_iter()
+            .map(|(page, _)| run_page(page, &ctx))
+            .collect()
+    });
+    if let Some(bar) = &ctx.progress {
+        bar.finish_and_clear();
+    }
+    let mut results = Vec::new();
+    for r in per_page {
+        results.extend(r?);
+    }
+    let report = Report::new(results);
+
+    let rendered = match args.format {
+        ReportFormat::Human => report::human::render(&report),
+        ReportFormat::Json => report::json::render(&report),
+        ReportFormat::Junit => report::junit::render(&report),
+        ReportFormat::Github => report::github::render(&report),
+    };
+    let report_path = match &args.report {
+        Some(p) => p.clone(),
+        None => display_path(&root.join(&book.config.check.report)),
+    };
+    report::json::write(&report, &report_path)?;
+
+    let mut verdict = if report.totals.failed > 0 {
+        Verdict::Failed
+    } else {
+        Verdict::Passed
+    };
+    let mut notes = String::new();
+    if args.bless && verdict == Verdict::Failed {
+        let blessed = bless::bless(&book, &report.blocks)?;
+        for (page, n) in &blessed.pages {
+            notes.push_str(&format!("blessed {n} command(s) in {}\n", page.display()));
+        }
+        for r in &blessed.refused {
+            notes.push_str(&format!("not blessed: {r}\n"));
+        }
+        let fixed: usize = blessed.pages.iter().map(|(_, n)| n).sum();
+        let failing: usize = report
+            .failed()
+            .map(|b| {
+                b.commands
+                    .iter()
+                    .filter(|c| c.status == Status::Failed)
+                    .count()
+            })
+            .sum();
+        if blessed.refused.is_empty() && fixed == failing {
+            verdict = Verdict::Passed;
+        }
+    }
+    eprint!("{notes}");
+    print!("{rendered}");
+    Ok(verdict)
+}
+
+/// Blocks that appear in the report: commands and flake examples.
+fn is_reported(b: &CodeBlock) -> bool {
+    matches!(
+        b.kind(),
+        BlockKind::Script | BlockKind::Console | BlockKind::Flake
+    )
+}
+
+fn matches_filter(page: &Page, b: &CodeBlock, filter: Option<&str>) -> bool {
+    filter.is_none_or(|f| page.path.to_string_lossy().contains(f) || b.text.contains(f))
+}
+
+/// The book root and the page arguments: a first argument that is a folder
+/// is the book; with none, the current folder.
+fn split_paths(paths: &[PathBuf]) -> (PathBuf, Vec<PathBuf>) {
+    match paths.split_first() {
+        Some((first, rest)) if first.is_dir() => (first.clone(), rest.to_vec()),
+        _ => (PathBuf::from("."), paths.to_vec()),
+    }
+}
+
+/// Pages named on the command line (all when none), in book order.
+fn select_pages<'b>(book: &'b Book, args: &[PathBuf]) -> Result<Vec<&'b Page>> {
+    if args.is_empty() {
+        return Ok(book.pages.iter().collect());
+    }
+    let canonical = |p: &Path| p.canonicalize().ok();
+    let mut wanted = Vec::new();
+    let mut errors = Vec::new();
+    for arg in args {
+        let found = book.pages.iter().position(|p| {
+            normalize(arg) == p.path
+                || normalize(arg) == p.rel
+                || (canonical(arg).is_some() && canonical(arg) == canonical(&p.path))
+                || (canonical(&book.root.join(arg)).is_some()
+                    && canonical(&book.root.join(arg)) == canonical(&p.path))
+        });
+        match found {
+            Some(i) => wanted.push(i),
+            None => {
+                let names: Vec<String> = book
+                    .pages
+                    .iter()
+                    .map(|p| p.path.to_string_lossy().into_owned())
+                    .collect();
+                let hint = crate::suggest::did_you_mean(
+                    &arg.to_string_lossy(),
+                    names.iter().map(String::as_str),
+                );
+                errors.push(Error::Other(format!(
+                    "{}: not a page of the book at {}{hint}",
+                    arg.display(),
+                    book.root.display()
+                )));
+            }
+        }
+    }
+    Error::from_many(errors)?;
+    wanted.sort_unstable();
+    wanted.dedup();
+    Ok(wanted.into_iter().map(|i| &book.pages[i]).collect())
+}
+
+/// Console transcripts must parse before anything runs.
+fn validate(selected: &[(&Page, Vec<&CodeBlock>)]) -> Result<()> {
+    let mut errors = Vec::new();
+    for (page, blocks) in selected {
+        for b in blocks.iter().filter(|b| b.kind() == BlockKind::Console) {
+            if let Err((line, message)) = console::parse(&b.text, b.line) {
+                errors.push(Error::input(&page.path, line, message));
+            }
+        }
+    }
+    Error::from_many(errors)
+}
+
+/// `--list`: one line per selected block.
+fn list(selected: &[(&Page, Vec<&CodeBlock>)]) -> String {
+    let mut out = String::new();
+    for (page, blocks) in selected {
+        for b in blocks {
+            let mut line = format!(
+                "{}:{}\t{}\t{}",
+                page.path.display(),
+                b.line,
+                b.lang,
+                b.summary()
+            );
+            if let Some(reason) = &b.annotations.skip {
+                line.push_str(&format!("\t(skip: {reason})"));
+            }
+            out.push_str(&line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// Run one page: its blocks in order, in one sandbox and one session per
+/// shell launcher.
+fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
+    let sandbox = Sandbox::new(&page.path)?;
+    let mut env = ctx.env.clone();
+    env.set("GUIDEBOOK_SANDBOX", sandbox.path());
+    let mut host: Option<Session> = None;
+    let mut results = Vec::new();
+    for block in &page.blocks {
+        let kind = block.kind();
+        if let Some(file) = &block.annotations.file {
+            sandbox.write(file, &block.text)?;
+        }
+        if !is_reported(block) || !matches_filter(page, block, ctx.filter) {
+            continue;
+        }
+        let result = run_block(block, kind, &sandbox, &env, &mut host, ctx);
+        if let Some(bar) = &ctx.progress {
+            bar.inc(1);
+            if result.status == Status::Failed {
+                bar.println(format!("FAILED {}:{}", result.page, result.failure_line()));
+            }
+        }
+        results.push(result);
+    }
+    drop(host);
+    if ctx.keep {
+        let at = sandbox.keep();
+        eprintln!("kept sandbox of {}: {}", page.path.display(), at.display());
+    }
+    Ok(results)
+}
+
+fn skipped(block: &CodeBlock, kind: BlockKind, reason: String) -> BlockResult {
+    BlockResult {
+        page: block.page.to_string_lossy().into_owned(),
+        line: block.line,
+        index: block.index,
+        lang: block.lang.clone(),
+        kind,
+        status: Status::Skipped,
+        reason: Some(reason),
+        message: None,
+        commands: Vec::new(),
+        duration_ms: 0,
+    }
+}
+
+fn run_block(
+    block: &CodeBlock,
+    kind: BlockKind,
+    sandbox: &Sandbox,
+    env: &Env,
+    host: &mut Option<Session>,
+    ctx: &Ctx,
+) -> BlockResult {
+    if let Some(reason) = &block.annotations.skip {
+        return skipped(block, kind, reason.clone());
+    }
+    let needs = block
+        .annotations
+        .needs
+        .iter()
+        .map(String::as_str)
+        .chain(nix::implied_needs(block).iter().copied())
+        .chain((kind == BlockKind::Flake).then_some("nix"));
+    if let Some(missing) = ctx.needs.missing(needs) {
+        let reason = need_reason(missing);
+        if ctx.strict {
+            let mut r = skipped(block, kind, reason.clone());
+            r.status = Status::Failed;
+            r.reason = None;
+            r.message = Some(format!("{reason} (--strict)"));
+            return r;
+        }
+        return skipped(block, kind, reason);
+    }
+    if kind == BlockKind::Flake {
+        return skipped(block, kind, nix::NOT_BUILT.into());
+    }
+    let mut launcher_session: Option<Session> = None;
+    let (launcher, session): (Box<dyn ShellLauncher>, &mut Option<Session>) =
+        match nix::route(block) {
+            nix::Route::Host => (Box::new(HostBash), host),
+            nix::Route::Launcher(l) => (l, &mut launcher_session),
+            nix::Route::NotYet(reason) => return skipped(block, kind, reason.into()),
+        };
+    let timeout = block.annotations.timeout.unwrap_or(ctx.default_timeout);
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(timeout);
+    let expected_block_exit = block.annotations.exit.unwrap_or(0);
+
+    let steps: Vec<Step> = match kind {
+        BlockKind::Console => {
+            let cmds = console::parse(&block.text, block.line).unwrap_or_default();
+            let n = cmds.len();
+            cmds.into_iter()
+                .enumerate()
+                .map(|(i, c)| Step {
+                    line: c.line,
+                    mode: Mode::Command,
+                    text: c.command,
+                    expected: c.expected,
+                    expected_lines: Some(c.expected_lines),
+                    expected_exit: if i + 1 == n { expected_block_exit } else { 0 },
+                })
+                .collect()
+        }
+        _ => vec![Step {
+            line: block.line + 1,
+            mode: Mode::Script,
+            text: block.text.clone(),
+            expected: Vec::new(),
+            expected_lines: None,
+            expected_exit: expected_block_exit,
+        }],
+    };
+
+    let mut commands = Vec::new();
+    let mut message = None;
+    for step in steps {
+        if session.as_ref().is_none_or(|s| !s.is_alive()) {
+            match Session::start(launcher.as_ref(), sandbox.path(), env) {
+                Ok(s) => *session = Some(s),
+                Err(e) => {
+                    message = Some(format!("cannot start the {} shell: {e}", launcher.name()));
+                    break;
+                }
+            }
+        }
+        let s = session.as_mut().expect("session started");
+        let outcome = s.run(step.mode, &step.text, deadline);
+        if !s.is_alive() {
+            *session = None;
+        }
+        let actual = console::normalize_output(&outcome.output.tail);
+        let exit_ok = outcome.exit_code == Some(step.expected_exit);
+        let output_ok = step.expected.is_empty() || console::matches(&step.expected, &actual);
+        let status = if exit_ok && output_ok {
+            Status::Passed
+        } else {
+            Status::Failed
+        };
+        let mut cmd = CommandResult {
+            line: step.line,
+            command: step.text.trim_end().to_string(),
+            exit_code: outcome.exit_code,
+            expected_exit: step.expected_exit,
+            duration_ms: outcome.duration.as_millis() as u64,
+            status,
+            diff: None,
+            output: None,
+            output_dropped: 0,
+            actual: None,
+            expected_lines: None,
+        };
+        if status == Status::Failed {
+            cmd.output = Some(String::from_utf8_lossy(&outcome.output.tail).into_owned());
+            cmd.output_dropped = outcome.output.dropped;
+            if !output_ok {
+                let mut diff = console::diff(&step.expected, &actual);
+                if outcome.output.dropped > 0 {
+                    diff.push_str(&format!(
+                        "(the first {} bytes of output were dropped; only the last {} KiB are kept)\n",
+                        outcome.output.dropped,
+                        session::OUTPUT_CAP / 1024
+                    ));
+                }
+                cmd.diff = Some(diff);
+                if exit_ok {
+                    cmd.actual = Some(actual);
+                    cmd.expected_lines = step.expected_lines.clone();
+                }
+            }
+            if message.is_none() {
+                message = Some(if outcome.timed_out {
+                    format!("timed out after {timeout} s; its processes were killed")
+                } else if !exit_ok {
+                    format!(
+                        "exit code {}, expected {}",
+                        outcome.exit_code.map_or("none".into(), |c| c.to_string()),
+                        step.expected_exit
+                    )
+                } else {
+                    "output differs from the expected output".into()
+                });
+            }
+        }
+        commands.push(cmd);
+        // A wrong exit or a timeout stops the block; a wrong output does
+        // not, so one `--bless` fixes every command of the block.
+        if !exit_ok {
+            break;
+        }
+    }
+    let failed = message.is_some();
+    BlockResult {
+        page: block.page.to_string_lossy().into_owned(),
+        line: block.line,
+        index: block.index,
+        lang: block.lang.clone(),
+        kind,
+        status: if failed {
+            Status::Failed
+        } else {
+            Status::Passed
+        },
+        reason: None,
+        message,
+        commands,
+        duration_ms: started.elapsed().as_millis() as u64,
+    }
+}
+
+struct Step {
+    line: usize,
+    mode: Mode,
+    text: String,
+    expected: Vec<String>,
+    expected_lines: Option<std::ops::Range<usize>>,
+    expected_exit: i32,
+}
+
+fn need_reason(missing: &str) -> String {
+    match missing {
+        "network" => format!(
+            "needs network: {} is unreachable (set GUIDEBOOK_NETWORK=1 to run it)",
+            needs::NETWORK_PROBE
+        ),
+        program => format!("needs {program}: `{program}` is not on PATH"),
+    }
+}

@@ -1,0 +1,146 @@
+//! The results of a check run, and the ways of showing them.
+//!
+//! [`Report`] is also the JSON report the site reads (schema version 1).
+
+pub mod github;
+pub mod human;
+pub mod json;
+pub mod junit;
+
+use serde::Serialize;
+
+use crate::codeblock::BlockKind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Passed,
+    Failed,
+    Skipped,
+}
+
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Totals {
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+impl std::fmt::Display for Totals {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} passed, {} failed, {} skipped",
+            self.passed, self.failed, self.skipped
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub version: u32,
+    /// RFC 3339, UTC.
+    pub generated_at: String,
+    /// The nixpkgs the flake examples were checked against (the Nix step).
+    pub nixpkgs: Option<serde_json::Value>,
+    pub totals: Totals,
+    pub blocks: Vec<BlockResult>,
+    /// Flake examples (the Nix step).
+    pub flakes: Vec<serde_json::Value>,
+}
+
+impl Report {
+    pub fn new(blocks: Vec<BlockResult>) -> Report {
+        let mut totals = Totals::default();
+        for b in &blocks {
+            match b.status {
+                Status::Passed => totals.passed += 1,
+                Status::Failed => totals.failed += 1,
+                Status::Skipped => totals.skipped += 1,
+            }
+        }
+        let generated_at = time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        Report {
+            version: 1,
+            generated_at,
+            nixpkgs: None,
+            totals,
+            blocks,
+            flakes: Vec::new(),
+        }
+    }
+
+    pub fn failed(&self) -> impl Iterator<Item = &BlockResult> {
+        self.blocks.iter().filter(|b| b.status == Status::Failed)
+    }
+
+    pub fn skipped(&self) -> impl Iterator<Item = &BlockResult> {
+        self.blocks.iter().filter(|b| b.status == Status::Skipped)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockResult {
+    /// Page path as the user knows it (`content/intro.md`).
+    pub page: String,
+    /// Line of the opening fence.
+    pub line: usize,
+    /// Index of the block on its page.
+    pub index: usize,
+    pub lang: String,
+    pub kind: BlockKind,
+    pub status: Status,
+    /// Why it was skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Why it failed, in one line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub commands: Vec<CommandResult>,
+    pub duration_ms: u64,
+}
+
+impl BlockResult {
+    /// `page:line` of the first failing command, else of the block.
+    pub fn failure_line(&self) -> usize {
+        self.commands
+            .iter()
+            .find(|c| c.status == Status::Failed)
+            .map(|c| c.line)
+            .unwrap_or(self.line)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CommandResult {
+    /// Line of the command in the page (a script block: its first line).
+    pub line: usize,
+    pub command: String,
+    /// `null` when it timed out.
+    pub exit_code: Option<i32>,
+    pub expected_exit: i32,
+    pub duration_ms: u64,
+    pub status: Status,
+    /// Unified diff of expected against actual output, when they differ.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<String>,
+    /// The tail of the output, for failed commands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    /// Bytes of output dropped before that tail.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub output_dropped: u64,
+    /// The normalized actual output, when it differed from the expected one
+    /// (what `--bless` writes).
+    #[serde(skip)]
+    pub actual: Option<Vec<String>>,
+    /// Lines of the block holding the expected output (for `--bless`).
+    #[serde(skip)]
+    pub expected_lines: Option<std::ops::Range<usize>>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}

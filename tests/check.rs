@@ -1,0 +1,487 @@
+//! End-to-end tests of `docs-check` on the fixture books in
+//! tests/fixtures/check/. Each test copies its book to a temporary folder
+//! (the checker writes its report there, and `--bless` edits pages).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/check");
+
+/// A copy of fixture book `name` in a temporary folder; the book is `name/`
+/// inside it.
+struct Copy {
+    dir: tempfile::TempDir,
+    name: String,
+}
+
+impl Copy {
+    fn new(name: &str) -> Copy {
+        let dir = tempfile::tempdir().unwrap();
+        let from = Path::new(FIXTURES).join(name);
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let to = dir
+                .path()
+                .join(name)
+                .join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+        Copy {
+            dir,
+            name: name.into(),
+        }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// `docs-check <book> args...`, run from the copy's folder.
+    fn check(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("docs-check").unwrap();
+        cmd.current_dir(self.dir.path())
+            .env("GUIDEBOOK_NETWORK", "0")
+            .arg(&self.name)
+            .args(args);
+        cmd
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(mut cmd: Command) -> Run {
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn last_line(s: &str) -> &str {
+    s.trim_end().lines().last().unwrap_or("")
+}
+
+#[test]
+fn passing_book_passes_and_keeps_secrets_out() {
+    let book = Copy::new("pass");
+    let mut cmd = book.check(&[]);
+    cmd.env("SECRET_TOKEN", "xyz");
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(last_line(&r.stdout), "8 passed, 0 failed, 1 skipped");
+    assert!(
+        r.stdout
+            .contains("pass/src/scripts.md:18: shown for illustration only"),
+        "{}",
+        r.stdout
+    );
+    // The JSON report is written where book.toml's [check] report says.
+    let report: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(book.path("pass/target/docs-check/report.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["totals"]["passed"], 8);
+    assert_eq!(report["flakes"], serde_json::json!([]));
+}
+
+#[test]
+fn leaked_secret_fails_the_env_block() {
+    // The converse: a block that expects the variable fails, since it is
+    // never passed on.
+    let book = Copy::new("pass");
+    std::fs::write(
+        book.path("pass/src/scripts.md"),
+        "# S\n\n```sh\ntest -n \"${SECRET_TOKEN:-}\"\n```\n",
+    )
+    .unwrap();
+    let mut cmd = book.check(&["pass/src/scripts.md"]);
+    cmd.env("SECRET_TOKEN", "xyz");
+    let r = run(cmd);
+    assert_eq!(r.code, 1, "a block must not see SECRET_TOKEN: {}", r.stdout);
+}
+
+#[test]
+fn output_mismatch_shows_a_diff_at_the_command_line() {
+    let book = Copy::new("fail");
+    let r = run(book.check(&["--filter", "goodbye"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("FAILED fail/src/mismatch.md:6 (console block)"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("    $ echo goodbye\n"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains(
+            "    --- expected\n    +++ actual\n    @@ -1 +1 @@\n    -hello again\n    +goodbye\n"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(last_line(&r.stdout), "0 passed, 1 failed, 0 skipped");
+}
+
+#[test]
+fn wrong_exit_codes_fail() {
+    let book = Copy::new("fail");
+    let r = run(book.check(&["fail/src/exit.md"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("FAILED fail/src/exit.md:4 (sh block)\n  exit code 1, expected 0"),
+        "{}",
+        r.stdout
+    );
+    // set -e: the script stops at `false`.
+    assert!(r.stdout.contains("    | before\n"), "{}", r.stdout);
+    assert!(!r.stdout.contains("| never"), "{}", r.stdout);
+    // exit= of a console block is the exit of its last command.
+    assert!(
+        r.stdout
+            .contains("FAILED fail/src/exit.md:12 (console block)\n  exit code 5, expected 2"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(last_line(&r.stdout), "0 passed, 2 failed, 0 skipped");
+}
+
+fn marker_processes(marker: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline"))
+            && String::from_utf8_lossy(&cmdline).contains(marker)
+        {
+            found.push(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    found
+}
+
+#[test]
+fn timeout_kills_the_process_group_with_grandchildren() {
+    const MARKER: &str = "docs-check-hang-marker-5b1e";
+    let book = Copy::new("hang");
+    let started = Instant::now();
+    let r = run(book.check(&[]));
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("timed out after 1 s; its processes were killed"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("    | started\n"), "{}", r.stdout);
+    // The page goes on in a fresh shell.
+    assert_eq!(last_line(&r.stdout), "1 passed, 1 failed, 0 skipped");
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(marker_processes(MARKER), Vec::<String>::new());
+}
+
+#[test]
+fn huge_and_binary_output_with_bounded_memory() {
+    let book = Copy::new("big");
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("docs-check"));
+    cmd.current_dir(book.dir.path())
+        .env("GUIDEBOOK_NETWORK", "0")
+        .arg(&book.name);
+    let mut child = cmd.stdout(std::process::Stdio::piped()).spawn().unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take().unwrap(), &mut stdout).unwrap();
+    // wait4: the status and resource use of this one child (and what it
+    // waited for), whatever other tests run meanwhile.
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::wait4(pid, &mut status, 0, &mut usage) }, pid);
+    std::mem::forget(child); // already reaped
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "{stdout}"
+    );
+    assert_eq!(last_line(&stdout), "3 passed, 0 failed, 0 skipped");
+    // Peak RSS of docs-check: far below the 100 MB the block printed.
+    let peak_kib = usage.ru_maxrss;
+    assert!(peak_kib < 64 * 1024, "peak RSS {peak_kib} KiB");
+}
+
+#[test]
+fn cwd_and_exports_carry_between_commands() {
+    let book = Copy::new("pass");
+    let r = run(book.check(&["--filter", "mkdir", "--format", "json"]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let cmds = report["blocks"][0]["commands"].as_array().unwrap();
+    let lines: Vec<u64> = cmds.iter().map(|c| c["line"].as_u64().unwrap()).collect();
+    assert_eq!(lines, [4, 5, 6, 7, 9]);
+    assert!(cmds.iter().all(|c| c["status"] == "passed"));
+}
+
+#[test]
+fn bless_rewrites_only_expected_lines() {
+    let book = Copy::new("bless");
+    let page = book.path("bless/src/bless.md");
+    let before = std::fs::read_to_string(&page).unwrap();
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("-old\n    +a\n    +b"), "{}", r.stdout);
+    let r = run(book.check(&["--bless"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("blessed 2 command(s) in bless/src/bless.md"),
+        "{}",
+        r.stderr
+    );
+    let after = std::fs::read_to_string(&page).unwrap();
+    let expected = before
+        .replace("'\nold\n", "'\na\nb\n")
+        .replace("stale [..] line\n...\n", "new\n");
+    assert_eq!(after, expected);
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(last_line(&r.stdout), "2 passed, 0 failed, 0 skipped");
+    // Nothing else was left in the folder.
+    let names: Vec<_> = std::fs::read_dir(book.path("bless/src"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn bless_keeps_crlf_line_endings() {
+    let book = Copy::new("bless");
+    let page = book.path("bless/src/bless.md");
+    std::fs::write(
+        &page,
+        "# B\r\n\r\n```console\r\n$ echo new\r\nold\r\n```\r\n",
+    )
+    .unwrap();
+    let r = run(book.check(&["--bless"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&page).unwrap(),
+        "# B\r\n\r\n```console\r\n$ echo new\r\nnew\r\n```\r\n"
+    );
+}
+
+#[test]
+fn bad_annotations_are_bad_input_with_file_and_line() {
+    let book = Copy::new("bad");
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 2);
+    for want in [
+        "bad/src/bad.md:3: unknown attribute `timout`; did you mean `timeout`?",
+        "bad/src/bad.md:7: exit=x: expected an exit code from 0 to 255",
+        "bad/src/bad.md:11: needs=dockr: unknown need `dockr`; did you mean `docker`?",
+    ] {
+        assert!(r.stderr.contains(want), "missing {want:?} in {}", r.stderr);
+    }
+}
+
+#[test]
+fn console_text_before_a_command_is_bad_input() {
+    let book = Copy::new("fail");
+    std::fs::write(
+        book.path("fail/src/exit.md"),
+        "# E\n\n```console\nhello\n$ true\n```\n",
+    )
+    .unwrap();
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("fail/src/exit.md:4: console block: `hello` comes before the first command"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn list_and_filter_select_blocks() {
+    let book = Copy::new("fail");
+    let r = run(book.check(&["--list"]));
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        r.stdout,
+        "fail/src/mismatch.md:3\tconsole\techo hello\n\
+         fail/src/exit.md:3\tsh\techo before\n\
+         fail/src/exit.md:9\tconsole\techo fine\n"
+    );
+    let r = run(book.check(&["--list", "--filter", "exit.md"]));
+    assert_eq!(r.stdout.lines().count(), 2);
+    let r = run(book.check(&["--list", "fail/src/mismatch.md"]));
+    assert_eq!(r.stdout.lines().count(), 1);
+    let r = run(book.check(&["fail/src/nope.md"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("fail/src/nope.md: not a page of the book"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn missing_needs_skip_with_reason_and_fail_when_strict() {
+    let book = Copy::new("needs");
+    let mut cmd = book.check(&[]);
+    cmd.env("PATH", "/usr/bin:/bin");
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("needs/src/needs.md:3: needs docker: `docker` is not on PATH"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("needs/src/needs.md:7: needs network: crates.io:443 is unreachable"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(last_line(&r.stdout), "1 passed, 0 failed, 3 skipped");
+
+    let mut cmd = book.check(&["--strict"]);
+    cmd.env("PATH", "/usr/bin:/bin");
+    let r = run(cmd);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout
+            .contains("needs docker: `docker` is not on PATH (--strict)"),
+        "{}",
+        r.stdout
+    );
+    // A block waiting for the Nix step is skipped, strict or not (nix is
+    // installed here; where it is not, the skip says so instead).
+    assert_eq!(last_line(&r.stdout), "1 passed, 2 failed, 1 skipped");
+}
+
+#[test]
+fn json_junit_and_github_formats() {
+    let book = Copy::new("fail");
+    let r = run(book.check(&["--format", "json"]));
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(
+        v["totals"],
+        serde_json::json!({"passed": 0, "failed": 3, "skipped": 0})
+    );
+    assert!(v["nixpkgs"].is_null());
+    assert!(v["generated_at"].as_str().unwrap().ends_with('Z'));
+    let b = &v["blocks"][0];
+    for key in [
+        "page",
+        "line",
+        "index",
+        "lang",
+        "kind",
+        "status",
+        "message",
+        "commands",
+        "duration_ms",
+    ] {
+        assert!(b.get(key).is_some(), "block has no {key}: {b}");
+    }
+    let c = &b["commands"][1];
+    for key in [
+        "line",
+        "command",
+        "exit_code",
+        "expected_exit",
+        "duration_ms",
+        "status",
+        "diff",
+    ] {
+        assert!(c.get(key).is_some(), "command has no {key}: {c}");
+    }
+    assert_eq!(c["line"], 6);
+
+    let r = run(book.check(&["--format", "junit"]));
+    assert!(r.stdout.starts_with("<?xml"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("<testsuites name=\"docs-check\" tests=\"3\" failures=\"3\" skipped=\"0\">"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("<testsuite name=\"fail/src/exit.md\" tests=\"2\" failures=\"2\""),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("<failure message=\"exit code 1, expected 0\">"),
+        "{}",
+        r.stdout
+    );
+
+    let r = run(book.check(&["--format", "github"]));
+    let first = r.stdout.lines().next().unwrap();
+    assert!(
+        first.starts_with(
+            "::error file=fail/src/mismatch.md,line=6,title=docs-check failed::output differs"
+        ),
+        "{first}"
+    );
+    assert!(first.contains("%0A-hello again%0A+goodbye"), "{first}");
+    assert_eq!(last_line(&r.stdout), "0 passed, 3 failed, 0 skipped");
+}
+
+#[test]
+fn report_flag_writes_elsewhere_and_usage_errors_exit_2() {
+    let book = Copy::new("fail");
+    let report = book.path("out/r.json");
+    let r = run(book.check(&["--report", report.to_str().unwrap()]));
+    assert_eq!(r.code, 1);
+    assert!(report.is_file());
+    let r = run(book.check(&["--format", "yaml"]));
+    assert_eq!(r.code, 2);
+}
+
+#[test]
+fn keep_prints_the_sandbox() {
+    let book = Copy::new("fail");
+    let r = run(book.check(&["--keep", "--filter", "goodbye"]));
+    let line = r
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("kept sandbox of fail/src/mismatch.md: "))
+        .unwrap();
+    let dir = PathBuf::from(line.rsplit(": ").next().unwrap());
+    assert!(dir.is_dir());
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn guidebook_check_is_the_same_command() {
+    let book = Copy::new("fail");
+    let mut cmd = Command::cargo_bin("guidebook").unwrap();
+    cmd.current_dir(book.dir.path())
+        .env("GUIDEBOOK_NETWORK", "0")
+        .args(["check", "fail", "--filter", "hello"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 1);
+    assert_eq!(last_line(&r.stdout), "0 passed, 1 failed, 0 skipped");
+}

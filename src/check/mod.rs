@@ -71,6 +71,7 @@ struct Ctx<'a> {
     keep: bool,
     progress: Option<indicatif::ProgressBar>,
     filter: Option<&'a str>,
+    nix: nix::Nix,
 }
 
 /// Run `docs-check` with parsed arguments. Output goes to stdout (reports)
@@ -125,6 +126,7 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
         keep: args.keep,
         progress,
         filter,
+        nix: nix::Nix::new(&book.config.check.nix, &args.override_input),
     };
     let jobs = args
         .jobs
@@ -147,7 +149,10 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
     for r in per_page {
         results.extend(r?);
     }
-    let report = Report::new(results);
+    let mut report = Report::new(results);
+    let (flakes, nixpkgs) = ctx.nix.records();
+    report.flakes = flakes;
+    report.nixpkgs = nixpkgs;
 
     let rendered = match args.format {
         ReportFormat::Human => report::human::render(&report),
@@ -299,16 +304,26 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
     let mut env = ctx.env.clone();
     env.set("GUIDEBOOK_SANDBOX", sandbox.path());
     let mut host: Option<Session> = None;
+    let mut shells: Vec<(String, Session)> = Vec::new();
+    let mut flake_dir = String::new();
     let mut results = Vec::new();
     for block in &page.blocks {
         let kind = block.kind();
         if let Some(file) = &block.annotations.file {
             sandbox.write(file, &block.text)?;
+            if kind == BlockKind::Flake {
+                flake_dir = nix::flake_dir(file);
+            }
         }
         if !is_reported(block) || !matches_filter(page, block, ctx.filter) {
             continue;
         }
-        let result = run_block(block, kind, &sandbox, &env, &mut host, ctx);
+        let mut sessions = Sessions {
+            host: &mut host,
+            shells: &mut shells,
+            flake_dir: &flake_dir,
+        };
+        let result = run_block(block, kind, &sandbox, &env, &mut sessions, ctx);
         if let Some(bar) = &ctx.progress {
             bar.inc(1);
             if result.status == Status::Failed {
@@ -318,6 +333,7 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
         results.push(result);
     }
     drop(host);
+    drop(shells);
     if ctx.keep {
         let at = sandbox.keep();
         eprintln!("kept sandbox of {}: {}", page.path.display(), at.display());
@@ -340,12 +356,20 @@ fn skipped(block: &CodeBlock, kind: BlockKind, reason: String) -> BlockResult {
     }
 }
 
+/// A page's shell sessions: the host one and one per dev shell.
+struct Sessions<'a> {
+    host: &'a mut Option<Session>,
+    shells: &'a mut Vec<(String, Session)>,
+    /// The folder of the page's flake, relative to the sandbox.
+    flake_dir: &'a str,
+}
+
 fn run_block(
     block: &CodeBlock,
     kind: BlockKind,
     sandbox: &Sandbox,
     env: &Env,
-    host: &mut Option<Session>,
+    sessions: &mut Sessions,
     ctx: &Ctx,
 ) -> BlockResult {
     if let Some(reason) = &block.annotations.skip {
@@ -369,17 +393,22 @@ fn run_block(
         }
         return skipped(block, kind, reason);
     }
+    let timeout = block.annotations.timeout.unwrap_or(ctx.default_timeout);
     if kind == BlockKind::Flake {
-        return skipped(block, kind, nix::NOT_BUILT.into());
+        return run_flake(block, kind, sandbox, env, ctx, timeout);
     }
     let mut launcher_session: Option<Session> = None;
     let (launcher, session): (Box<dyn ShellLauncher>, &mut Option<Session>) =
-        match nix::route(block) {
-            nix::Route::Host => (Box::new(HostBash), host),
-            nix::Route::Launcher(l) => (l, &mut launcher_session),
-            nix::Route::NotYet(reason) => return skipped(block, kind, reason.into()),
+        match nix::route(block, &ctx.nix, sessions.flake_dir) {
+            nix::Route::Host => (Box::new(HostBash), &mut *sessions.host),
+            nix::Route::Launcher(l) => {
+                // One session per dev shell and page, kept across blocks.
+                if let Some(i) = sessions.shells.iter().position(|(n, _)| *n == l.name()) {
+                    launcher_session = Some(sessions.shells.swap_remove(i).1);
+                }
+                (l, &mut launcher_session)
+            }
         };
-    let timeout = block.annotations.timeout.unwrap_or(ctx.default_timeout);
     let started = Instant::now();
     let deadline = started + Duration::from_secs(timeout);
     let expected_block_exit = block.annotations.exit.unwrap_or(0);
@@ -488,6 +517,10 @@ fn run_block(
         }
     }
     let failed = message.is_some();
+    let launcher_name = launcher.name();
+    if let Some(s) = launcher_session {
+        sessions.shells.push((launcher_name, s));
+    }
     BlockResult {
         page: block.page.to_string_lossy().into_owned(),
         line: block.line,
@@ -521,6 +554,66 @@ fn need_reason(missing: &str) -> String {
             "needs network: {} is unreachable (set GUIDEBOOK_NETWORK=1 to run it)",
             needs::NETWORK_PROBE
         ),
+        "nix" => nix::NOT_FOUND.into(),
         program => format!("needs {program}: `{program}` is not on PATH"),
+    }
+}
+
+/// A flake example: lock, read and check it (once per distinct flake).
+fn run_flake(
+    block: &CodeBlock,
+    kind: BlockKind,
+    sandbox: &Sandbox,
+    env: &Env,
+    ctx: &Ctx,
+    timeout: u64,
+) -> BlockResult {
+    let started = Instant::now();
+    let page = block.page.to_string_lossy().into_owned();
+    let file = block.annotations.file.as_deref().unwrap_or("flake.nix");
+    let dir = sandbox.path().join(nix::flake_dir(file));
+    let checked = ctx.nix.check_flake(
+        &page,
+        block.line,
+        &dir,
+        &block.text,
+        env,
+        Duration::from_secs(timeout),
+    );
+    let (status, message, commands) = match checked.error {
+        None => (Status::Passed, None, Vec::new()),
+        Some(e) => {
+            let message = if e.timed_out {
+                format!("timed out after {timeout} s: {}", e.command)
+            } else {
+                e.summary.clone()
+            };
+            let cmd = CommandResult {
+                line: block.line,
+                command: e.command,
+                exit_code: e.exit_code,
+                expected_exit: 0,
+                duration_ms: started.elapsed().as_millis() as u64,
+                status: Status::Failed,
+                diff: None,
+                output: Some(e.stderr),
+                output_dropped: 0,
+                actual: None,
+                expected_lines: None,
+            };
+            (Status::Failed, Some(message), vec![cmd])
+        }
+    };
+    BlockResult {
+        page,
+        line: block.line,
+        index: block.index,
+        lang: block.lang.clone(),
+        kind,
+        status,
+        reason: None,
+        message,
+        commands,
+        duration_ms: started.elapsed().as_millis() as u64,
     }
 }

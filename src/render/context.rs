@@ -70,8 +70,9 @@ pub struct PageContext<'a> {
     /// The page's Markdown file, relative to the book root.
     pub source_path: Option<String>,
     pub is_404: bool,
-    /// Results of docs-check for the page's blocks (not filled yet).
-    pub checks: Option<()>,
+    /// Results of docs-check for the page's checked blocks; `None` when
+    /// the page has none.
+    pub checks: Option<super::checks::PageChecks>,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]

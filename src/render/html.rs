@@ -4,13 +4,20 @@
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 
+use super::checks::{self, CheckReport};
 use super::highlight::highlight;
 use crate::page::Page;
 
-/// The HTML of a page's content.
+/// The HTML of a page's content (checked blocks marked "not checked").
 pub fn render(page: &Page) -> String {
+    render_with(page, None)
+}
+
+/// The HTML of a page's content, checked blocks carrying their result in
+/// `report`.
+pub fn render_with(page: &Page, report: Option<&CheckReport>) -> String {
     let mut out = String::with_capacity(page.source.len() * 2);
-    pulldown_cmark::html::push_html(&mut out, Events::new(page));
+    pulldown_cmark::html::push_html(&mut out, Events::new(page, report));
     out
 }
 
@@ -21,14 +28,16 @@ struct Events<'p> {
     pos: usize,
     /// Index of the next code block among `page.blocks`.
     block: usize,
+    report: Option<&'p CheckReport>,
 }
 
 impl<'p> Events<'p> {
-    fn new(page: &'p Page) -> Self {
+    fn new(page: &'p Page, report: Option<&'p CheckReport>) -> Self {
         Events {
             page,
             pos: 0,
             block: 0,
+            report,
         }
     }
 
@@ -50,7 +59,17 @@ impl<'p> Events<'p> {
         if block.is_some_and(|b| b.annotations.hidden) {
             return None;
         }
-        Some(code_block_html(lang, &text))
+        let html = code_block_html(lang, &text);
+        match block.filter(|b| b.is_checked()) {
+            Some(b) => {
+                let body = html.strip_suffix("</div>\n").unwrap_or(&html);
+                Some(format!(
+                    "{body}{}</div>\n",
+                    checks::block_badge(self.report, b)
+                ))
+            }
+            None => Some(html),
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 //! the book's other files, the 404 page and the sitemap, and only then swap
 //! the new site in (see [`output`]).
 
+pub mod checks;
 pub mod context;
 pub mod highlight;
 pub mod html;
@@ -26,7 +27,8 @@ use crate::book::{Book, display_path};
 use crate::cli::BuildArgs;
 use crate::error::{Error, Result};
 use crate::page::Page;
-use context::{BookContext, Context, PageContext};
+use checks::CheckReport;
+use context::{BookContext, Context, PageContext, TocEntry};
 use nav::Nav;
 use theme::{PAGE_TEMPLATE, Theme};
 
@@ -59,12 +61,25 @@ pub fn build(args: &BuildArgs) -> Result<BuildReport> {
     links::check(&book)?;
     check_additional_files(&book)?;
     let theme = Theme::load(&book.root)?;
+    let report = match checks::report_path(
+        args.checks.as_deref(),
+        &book.root,
+        &book.config.check.report,
+    ) {
+        Some(path) => Some(CheckReport::load(&path, &book.root)?),
+        None => None,
+    };
     let dest = dest_dir(args, &book);
     let src = book.root.join(&book.config.book.src);
     output::check_dest(&dest, &book.root, &src)?;
     let staging = output::Staging::new(&dest)?;
-    let search_index_bytes =
-        render_site(&book, &theme, staging.path(), args.live_reload.as_deref())?;
+    let search_index_bytes = render_site(
+        &book,
+        &theme,
+        report.as_ref(),
+        staging.path(),
+        args.live_reload.as_deref(),
+    )?;
     staging.commit(&dest)?;
     Ok(BuildReport {
         dest,
@@ -84,10 +99,18 @@ struct Site<'a> {
     generator: String,
     out: &'a Path,
     live_reload: Option<&'a str>,
+    /// The docs-check report shown on the pages.
+    report: Option<&'a CheckReport>,
 }
 
 /// Render the whole site into `out`; the size of the search index.
-fn render_site(book: &Book, theme: &Theme, out: &Path, live_reload: Option<&str>) -> Result<usize> {
+fn render_site(
+    book: &Book,
+    theme: &Theme,
+    report: Option<&CheckReport>,
+    out: &Path,
+    live_reload: Option<&str>,
+) -> Result<usize> {
     let config = &book.config;
     let site = Site {
         book,
@@ -97,6 +120,7 @@ fn render_site(book: &Book, theme: &Theme, out: &Path, live_reload: Option<&str>
         generator: format!("guidebook {}", env!("CARGO_PKG_VERSION")),
         out,
         live_reload,
+        report,
     };
 
     // Make the page folders once, not once per page.
@@ -136,6 +160,7 @@ fn render_site(book: &Book, theme: &Theme, out: &Path, live_reload: Option<&str>
 
     site.index_page()?;
     site.not_found_page()?;
+    site.status_page()?;
     let index = search::index_js(&sections);
     write(&out.join("searchindex.js"), index.as_bytes())?;
     site.assets()?;
@@ -188,25 +213,44 @@ impl Site<'_> {
         let config = &self.book.config;
         let is_404 = index.is_none();
         let source_path = (!is_404).then(|| context::source_path(config, &page.rel));
-        let root = match root {
-            Some(r) => r.to_string(),
-            None => nav::root_of(url),
+        let checks = if is_404 {
+            None
+        } else {
+            checks::page_checks(&page.blocks, self.report)
         };
-        let ctx = Context {
-            root: &root,
-            book: &self.book_ctx,
-            page: PageContext {
+        self.render_content(
+            PageContext {
                 title,
                 url,
-                content: html::render(page),
+                content: html::render_with(page, self.report),
                 toc: context::toc(page),
                 edit_url: source_path
                     .as_deref()
                     .and_then(|p| context::edit_url(config, p)),
                 source_path,
                 is_404,
-                checks: None,
+                checks,
             },
+            index,
+            root,
+        )
+    }
+
+    /// The full HTML of a page from its template context.
+    fn render_content(
+        &self,
+        page: PageContext<'_>,
+        index: Option<usize>,
+        root: Option<&str>,
+    ) -> Result<String> {
+        let root = match root {
+            Some(r) => r.to_string(),
+            None => nav::root_of(page.url),
+        };
+        let ctx = Context {
+            root: &root,
+            book: &self.book_ctx,
+            page,
             nav: self.nav.view(index),
             prev: index.and_then(|i| self.nav.prev(i)),
             next: index.and_then(|i| self.nav.next(i)),
@@ -262,6 +306,38 @@ impl Site<'_> {
         };
         let html = self.render_page(&page, &title, "404.html", None, Some(&root))?;
         write(&self.out.join("404.html"), html.as_bytes())
+    }
+
+    /// `status.html`: every checked block of the book and its docs-check
+    /// result. Not in the navigation; left out when a chapter renders to
+    /// `status.html`.
+    fn status_page(&self) -> Result<()> {
+        if self.nav.pages.iter().any(|p| p.url == "status.html") {
+            return Ok(());
+        }
+        let pages = self
+            .book
+            .pages
+            .iter()
+            .zip(&self.nav.pages)
+            .map(|(p, l)| (l.url.as_str(), l.title.as_str(), p.blocks.as_slice()));
+        let content = checks::status_table(pages, self.report);
+        let toc: Vec<TocEntry<'_>> = Vec::new();
+        let html = self.render_content(
+            PageContext {
+                title: "Verification status",
+                url: "status.html",
+                content,
+                toc,
+                edit_url: None,
+                source_path: None,
+                is_404: false,
+                checks: None,
+            },
+            None,
+            None,
+        )?;
+        write(&self.out.join("status.html"), html.as_bytes())
     }
 
     /// The theme's static files and the highlighting stylesheet.

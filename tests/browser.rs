@@ -155,12 +155,11 @@ fn copy_button_of_a_console_block_copies_commands_only() {
 #[test]
 fn navigation_works_without_javascript() {
     let Some(bin) = chromium() else { return };
+    let scripts = regex::Regex::new(r"(?s)<script\b.*?</script>").unwrap();
     for page in ["index.html", "fix/lockfile.html"] {
         let original = site().join(page);
         let html = std::fs::read_to_string(&original).unwrap();
-        let no_scripts = regex::Regex::new(r"(?s)<script\b.*?</script>")
-            .unwrap()
-            .replace_all(&html, "");
+        let no_scripts = scripts.replace_all(&html, "");
         assert!(!no_scripts.contains("<script"));
         let probe = "<script>window.addEventListener('load', () => { \
             const links = [...document.querySelectorAll('nav a[href$=\".html\"]')] \

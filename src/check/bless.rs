@@ -6,12 +6,11 @@
 //! temporary file in the same folder, renamed over the page.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::report::{BlockResult, Status};
 use crate::book::Book;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// What bless did.
 #[derive(Debug, Default)]
@@ -108,7 +107,7 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
             at = e.range.end;
         }
         out.push_str(&source[at..]);
-        write_atomic(Path::new(page), out.as_bytes())?;
+        crate::fsutil::write_atomic(Path::new(page), out.as_bytes())?;
         done.pages.push((PathBuf::from(page), edits.len()));
     }
     Ok(done)
@@ -136,24 +135,6 @@ fn line_at<'a>(text: &'a str, starts: &[usize], i: usize) -> &'a str {
     &text[starts[i]..end]
 }
 
-/// Replace `path` with `bytes` atomically, keeping its permissions.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(bytes).map_err(|e| Error::io(tmp.path(), e))?;
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(tmp.path(), e))?;
-    if let Ok(meta) = std::fs::metadata(path) {
-        let _ = std::fs::set_permissions(tmp.path(), meta.permissions());
-    }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,7 +151,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.md");
         std::fs::write(&p, "old").unwrap();
-        write_atomic(&p, b"new").unwrap();
+        crate::fsutil::write_atomic(&p, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "new");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }

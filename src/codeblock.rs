@@ -74,7 +74,9 @@ pub const ATTRIBUTES: &[&str] = &[
     "file", "skip", "hidden", "timeout", "needs", "exit", "shell",
 ];
 /// Things a block may need; a missing one skips the block.
-pub const NEEDS: &[&str] = &["nix", "network", "rustup", "cargo", "git", "docker"];
+pub const NEEDS: &[&str] = &[
+    "nix", "network", "rustup", "nightly", "cargo", "git", "docker",
+];
 /// Languages run as a bash script.
 pub const SCRIPT_LANGS: &[&str] = &["sh", "bash", "shell"];
 

@@ -555,6 +555,10 @@ fn need_reason(missing: &str) -> String {
             needs::NETWORK_PROBE
         ),
         "nix" => nix::NOT_FOUND.into(),
+        "nightly" => {
+            "needs nightly: no nightly toolchain is installed (`rustup toolchain install nightly`)"
+                .into()
+        }
         program => format!("needs {program}: `{program}` is not on PATH"),
     }
 }

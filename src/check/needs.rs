@@ -43,6 +43,7 @@ impl Needs {
         }
         let found = match need {
             "network" => self.network(),
+            "nightly" => self.on_path("rustup") && self.nightly(),
             program => self.on_path(program),
         };
         self.cache
@@ -60,6 +61,19 @@ impl Needs {
     fn on_path(&self, program: &str) -> bool {
         let Some(path) = &self.path else { return false };
         std::env::split_paths(path).any(|dir| is_executable(&dir.join(program)))
+    }
+
+    /// Is a nightly toolchain installed? (Never installs one.)
+    fn nightly(&self) -> bool {
+        let mut cmd = std::process::Command::new("rustup");
+        cmd.args(["run", "nightly", "rustc", "--version"])
+            .env("RUSTUP_AUTO_INSTALL", "0")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        if let Some(path) = &self.path {
+            cmd.env("PATH", path);
+        }
+        cmd.status().is_ok_and(|s| s.success())
     }
 
     fn network(&self) -> bool {

@@ -483,3 +483,49 @@ fn guidebook_check_is_the_same_command() {
     assert_eq!(r.code, 1);
     assert_eq!(last_line(&r.stdout), "0 passed, 1 failed, 0 skipped");
 }
+
+#[test]
+fn site_shows_the_report_beside_each_block() {
+    let book = Copy::new("fail");
+    let r = run(book.check(&["--report", "report.json"]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let mut build = Command::cargo_bin("guidebook").unwrap();
+    build.current_dir(book.path("")).args([
+        "build",
+        "fail",
+        "-d",
+        "site",
+        "--checks",
+        "report.json",
+    ]);
+    let b = run(build);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let html: String = walkdir::WalkDir::new(book.path("site"))
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| {
+            e.path().extension().is_some_and(|x| x == "html") && !e.path().ends_with("status.html")
+        })
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+        .collect();
+    assert!(
+        html.contains("class=\"check check-failed\""),
+        "no failed badge"
+    );
+    assert!(
+        html.contains("class=\"check check-passed\"") || html.contains("commands verified"),
+        "no passed badge"
+    );
+    let status = std::fs::read_to_string(book.path("site/status.html")).unwrap();
+    assert!(status.contains("failed"), "status page lists no failure");
+
+    // A report that is not JSON is an error naming the file.
+    std::fs::write(book.path("bad.json"), "not json").unwrap();
+    let mut build = Command::cargo_bin("guidebook").unwrap();
+    build
+        .current_dir(book.path(""))
+        .args(["build", "fail", "-d", "site", "--checks", "bad.json"]);
+    let b = run(build);
+    assert_ne!(b.code, 0);
+    assert!(b.stderr.contains("bad.json"), "{}", b.stderr);
+}

@@ -420,7 +420,9 @@ impl ShellLauncher for NixDevShell {
     fn command(&self, driver: &str, sandbox: &Path, env: &Env) -> Command {
         let mut cmd = Command::new("nix");
         cmd.args(FEATURES);
-        cmd.arg("develop");
+        // `--quiet`: nix's "building ..." lines go to stderr, which the
+        // session merges into the block's output; errors still print.
+        cmd.args(["develop", "--quiet"]);
         let dir: PathBuf = sandbox.join(&self.flake_dir);
         let installable = match &self.name {
             Some(n) => format!("path:{}#{n}", dir.display()),

@@ -1,6 +1,7 @@
 //! The built guide in a real headless Chromium (Debian's `chromium`): search
 //! from `?search=`, the theme toggle, the copy button of a console block,
-//! navigation with JavaScript off, and a screenshot.
+//! navigation with JavaScript off, a screenshot, and the check badges of a
+//! small fixture book built with a real docs-check report.
 //!
 //! Each test drives the page's own script: it appends a small script to a copy
 //! of a built page that clicks, waits and writes what it saw into the DOM, and
@@ -67,9 +68,9 @@ fn run_chromium(bin: &Path, extra: &[&str], url: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// A copy of `page` (relative to the site) with `script` run after load.
-fn page_with_script(page: &str, script: &str) -> String {
-    let original = site().join(page);
+/// A copy of `page` (relative to `site`) with `script` run after load.
+fn page_with_script(site: &Path, page: &str, script: &str) -> String {
+    let original = site.join(page);
     let html = std::fs::read_to_string(&original).unwrap();
     let probe = original.with_file_name(format!(
         "probe-{}",
@@ -110,7 +111,11 @@ fn theme_toggle_switches_and_is_remembered() {
         const seen = [document.documentElement.dataset.theme]; \
         for (let i = 0; i < 3; i++) { b.click(); seen.push(b.dataset.themeChoice + ':' + document.documentElement.dataset.theme); } \
         document.body.setAttribute('data-probe', seen.join(',') + '|' + localStorage.getItem('guidebook-theme'));";
-    let dom = run_chromium(&bin, &["--dump-dom"], &page_with_script("faq.html", script));
+    let dom = run_chromium(
+        &bin,
+        &["--dump-dom"],
+        &page_with_script(site(), "faq.html", script),
+    );
     let probe = attr(&dom, "data-probe").expect("probe did not run");
     let (seen, stored) = probe.split_once('|').unwrap();
     let states: Vec<_> = seen.split(',').collect();
@@ -134,7 +139,7 @@ fn copy_button_of_a_console_block_copies_commands_only() {
     let dom = run_chromium(
         &bin,
         &["--dump-dom"],
-        &page_with_script("fix/check-binaries.html", script),
+        &page_with_script(site(), "fix/check-binaries.html", script),
     );
     let raw = attr(&dom, "data-copied").expect("probe did not run");
     let json: serde_json::Value = serde_json::from_str(&html_unescape(&raw)).unwrap();
@@ -226,6 +231,193 @@ fn screenshot_of_a_page() {
     );
     if let Ok(dir) = std::env::var("GUIDEBOOK_SCREENSHOTS") {
         let _ = std::fs::copy(&shot, Path::new(&dir).join("check-binaries.png"));
+    }
+}
+
+/// tests/fixtures/books/badges: one passing, one failing and one skipped
+/// console block. docs-check writes a real report, the site is built with
+/// `--checks`, and the page is probed and photographed in Chromium.
+#[test]
+fn check_badges_of_a_checked_page() {
+    let Some(bin) = chromium() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/books/badges");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let to = tmp
+            .path()
+            .join("badges")
+            .join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+
+    // One block fails, so docs-check exits 1; the report is written anyway.
+    let report_path = tmp.path().join("report.json");
+    let check = Command::new(env!("CARGO_BIN_EXE_docs-check"))
+        .current_dir(tmp.path())
+        .env("GUIDEBOOK_NETWORK", "0")
+        .arg("badges")
+        .arg("--report")
+        .arg(&report_path)
+        .output()
+        .unwrap();
+    let check_out = String::from_utf8_lossy(&check.stdout);
+    assert_eq!(check.status.code(), Some(1), "{check_out}");
+    assert!(
+        check_out.contains("1 passed, 1 failed, 1 skipped"),
+        "{check_out}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report_path).unwrap()).unwrap();
+    let date = &report["generated_at"].as_str().unwrap()[..10];
+    let blocks = report["blocks"].as_array().unwrap();
+    assert_eq!(blocks.len(), 3, "{report}");
+
+    let build = Command::new(env!("CARGO_BIN_EXE_guidebook"))
+        .current_dir(tmp.path())
+        .args(["build", "badges", "-d", "site", "--checks"])
+        .arg(&report_path)
+        .output()
+        .unwrap();
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let site = tmp.path().join("site");
+
+    let script = "const visible = (el) => { if (!el) return false; \
+          const r = el.getBoundingClientRect(); const s = getComputedStyle(el); \
+          return r.width > 0 && r.height > 0 && s.display !== 'none' && s.visibility !== 'hidden' && s.opacity !== '0'; }; \
+        const inside = (el, box) => { const a = el.getBoundingClientRect(), b = box.getBoundingClientRect(); \
+          return a.left >= b.left - 1 && a.right <= b.right + 1 && a.top >= b.top - 1 && a.bottom <= b.bottom + 1; }; \
+        const blocks = [...document.querySelectorAll('.content .codeblock')].map(block => { \
+          const badge = block.querySelector('.check'); \
+          if (!badge) return { lang: block.dataset.lang, badge: null }; \
+          const label = badge.querySelector('.check-label'), detail = badge.querySelector('.check-detail'); \
+          return { lang: block.dataset.lang, badge: { \
+            className: badge.className, \
+            status: [...badge.classList].find(c => c.startsWith('check-')), \
+            text: badge.textContent.trim(), \
+            label: label && label.textContent.trim(), \
+            detail: detail ? detail.textContent.trim() : '', \
+            title: badge.getAttribute('title'), \
+            visible: visible(badge) && visible(label), \
+            inBlock: inside(badge, block), \
+            belowCode: badge.getBoundingClientRect().top >= block.querySelector('pre').getBoundingClientRect().bottom - 1, \
+            color: label && getComputedStyle(label).color } }; }); \
+        const footer = document.querySelector('.page-footer .checks-summary'); \
+        document.body.setAttribute('data-badges', JSON.stringify({ blocks, \
+          footer: footer && footer.textContent.trim(), footerClass: footer && footer.className, footerVisible: visible(footer) }));";
+    let dom = run_chromium(
+        &bin,
+        &["--dump-dom", "--window-size=1280,1000"],
+        &page_with_script(&site, "checked.html", script),
+    );
+    let raw = attr(&dom, "data-badges").expect("probe did not run");
+    let seen: serde_json::Value = serde_json::from_str(&html_unescape(&raw)).unwrap();
+    let all = seen["blocks"].as_array().unwrap();
+    // The `text` block is shown plainly, without a badge.
+    assert_eq!(all.len(), 4, "{seen:#}");
+    assert_eq!(all[3]["lang"], "text", "{seen:#}");
+    assert!(
+        all[3]["badge"].is_null(),
+        "text block has a badge: {seen:#}"
+    );
+    let badges: Vec<&serde_json::Value> = all[..3].iter().map(|b| &b["badge"]).collect();
+
+    let statuses: Vec<&str> = badges
+        .iter()
+        .map(|b| b["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        statuses,
+        ["check-passed", "check-failed", "check-skipped"],
+        "{seen:#}"
+    );
+    let labels: Vec<&str> = badges
+        .iter()
+        .map(|b| b["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(labels, ["verified", "failed", "skipped"], "{seen:#}");
+    for (i, b) in badges.iter().enumerate() {
+        assert_eq!(b["visible"], true, "badge {i} is not visible: {seen:#}");
+        assert_eq!(
+            b["inBlock"], true,
+            "badge {i} is clipped by its block: {seen:#}"
+        );
+        assert_eq!(
+            b["belowCode"], true,
+            "badge {i} is not under the code: {seen:#}"
+        );
+        assert_eq!(all[i]["lang"], "console", "{seen:#}");
+    }
+    let colors: std::collections::HashSet<&str> = badges
+        .iter()
+        .map(|b| b["color"].as_str().unwrap())
+        .collect();
+    assert_eq!(colors.len(), 3, "statuses share a colour: {seen:#}");
+
+    assert_eq!(badges[0]["detail"], format!("on {date}"), "{seen:#}");
+    assert_eq!(
+        badges[0]["title"],
+        format!("Verified by docs-check on {date}"),
+        "{seen:#}"
+    );
+    // The failed badge shows the report's message for that block.
+    let message = blocks[1]["message"]
+        .as_str()
+        .expect("failed block has no message");
+    assert!(!message.is_empty());
+    assert_eq!(badges[1]["detail"], message, "{seen:#}");
+    assert_eq!(
+        badges[1]["title"],
+        format!("Failed in docs-check: {message}"),
+        "{seen:#}"
+    );
+    // The skipped badge shows the reason written in the annotation.
+    let reason = "needs a GPU: renders the demo scene";
+    assert_eq!(blocks[2]["reason"], reason, "{report}");
+    assert_eq!(badges[2]["detail"], reason, "{seen:#}");
+    assert_eq!(badges[2]["text"], format!("skipped {reason}"), "{seen:#}");
+
+    // No nixpkgs in the report, so the sentence ends at the date.
+    assert_eq!(
+        seen["footer"],
+        format!("1 of 3 commands verified on {date}"),
+        "{seen:#}"
+    );
+    assert_eq!(seen["footerVisible"], true, "{seen:#}");
+    assert!(
+        seen["footerClass"]
+            .as_str()
+            .unwrap()
+            .contains("checks-partial"),
+        "{seen:#}"
+    );
+
+    let shot = tmp.path().join("badges.png");
+    run_chromium(
+        &bin,
+        &[
+            &format!("--screenshot={}", shot.display()),
+            "--window-size=1280,1000",
+        ],
+        &format!("file://{}", site.join("checked.html").display()),
+    );
+    let bytes = std::fs::read(&shot).expect("no screenshot written");
+    assert!(bytes.starts_with(b"\x89PNG"), "not a PNG");
+    assert!(
+        bytes.len() > 20_000,
+        "screenshot looks blank ({} bytes)",
+        bytes.len()
+    );
+    if let Ok(dir) = std::env::var("GUIDEBOOK_SCREENSHOTS") {
+        let _ = std::fs::copy(&shot, Path::new(&dir).join("badges.png"));
     }
 }
 

@@ -120,6 +120,12 @@ impl Book {
         self.by_rel.get(&normalize(rel)).map(|&i| &self.pages[i])
     }
 
+    /// The reading-order index of the page at `rel` (relative to the source
+    /// folder).
+    pub fn index_of(&self, rel: &Path) -> Option<usize> {
+        self.by_rel.get(&normalize(rel)).copied()
+    }
+
     /// The title of the book, or of its summary, or a fallback.
     pub fn title(&self) -> String {
         self.config

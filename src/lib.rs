@@ -20,3 +20,15 @@ pub mod summary;
 
 pub use book::Book;
 pub use error::{Error, Result};
+
+/// Keep the process off transparent huge pages. The build allocates and
+/// frees many page-sized buffers; with huge pages every fresh 2 MiB page is
+/// zeroed before use, which costs more time than it saves and doubles the
+/// resident memory.
+pub fn tune_memory() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: prctl with PR_SET_THP_DISABLE only sets a flag of this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
+}

@@ -42,12 +42,12 @@ pub struct Page {
     /// Path relative to the book's source folder (`faq.md`).
     pub rel: PathBuf,
     pub source: String,
-    /// The events of the page, with heading ids filled in, and the byte
-    /// range each came from.
-    pub events: Vec<(Event<'static>, Range<usize>)>,
     pub headings: Vec<Heading>,
     pub blocks: Vec<CodeBlock>,
     pub links: Vec<Link>,
+    /// Anchors other than headings: footnote names and `id`/`name`
+    /// attributes of raw HTML.
+    other_anchors: Vec<String>,
     lines: LineIndex,
 }
 
@@ -56,41 +56,47 @@ impl Page {
     /// source folder. Errors (bad annotations) carry `path` and the line.
     pub fn parse(path: &Path, rel: &Path, source: String) -> Result<Page> {
         let lines = LineIndex::new(&source);
-        let mut events: Vec<(Event<'static>, Range<usize>)> = Vec::new();
         let mut headings = Vec::new();
+        let mut other_anchors = Vec::new();
         let mut blocks = Vec::new();
         let mut links = Vec::new();
         let mut errors = Vec::new();
         let mut ids = IdAllocator::default();
 
-        let mut heading: Option<(usize, String)> = None; // (event index, text)
+        // (line, explicit id, text) of the heading being read.
+        let mut heading: Option<(usize, Option<String>, String)> = None;
         let mut block: Option<OpenBlock> = None;
 
         for (event, range) in Parser::new_ext(&source, markdown_options()).into_offset_iter() {
             let line = lines.line(range.start);
             match &event {
-                Event::Start(Tag::Heading { .. }) => heading = Some((events.len(), String::new())),
+                Event::Start(Tag::Heading { id, .. }) => {
+                    heading = Some((line, id.as_deref().map(str::to_string), String::new()));
+                }
                 Event::End(TagEnd::Heading(level)) => {
-                    if let Some((at, title)) = heading.take() {
+                    if let Some((start_line, explicit, title)) = heading.take() {
                         let title = title.trim().to_string();
-                        let start_line = lines.line(events[at].1.start);
-                        if let (Event::Start(Tag::Heading { id, .. }), _) = &mut events[at] {
-                            let chosen = match id.take() {
-                                Some(explicit) => ids.claim(explicit.to_string()),
-                                None => ids.claim(slug(&title)),
-                            };
-                            id.replace(CowStr::from(chosen.clone()));
-                            headings.push(Heading {
-                                level: *level as u8,
-                                id: chosen,
-                                title,
-                                line: start_line,
-                            });
-                        }
+                        let id = match explicit {
+                            Some(explicit) => ids.claim(explicit),
+                            None => ids.claim(slug(&title)),
+                        };
+                        headings.push(Heading {
+                            level: *level as u8,
+                            id,
+                            title,
+                            line: start_line,
+                        });
                     }
                 }
+                Event::Start(Tag::FootnoteDefinition(name)) => {
+                    other_anchors.push(name.to_string());
+                    other_anchors.push(format!("fn-{name}"));
+                }
+                Event::Html(h) | Event::InlineHtml(h) => {
+                    other_anchors.extend(html_anchors(h));
+                }
                 Event::Text(t) | Event::Code(t) => {
-                    if let Some((_, title)) = &mut heading {
+                    if let Some((_, _, title)) = &mut heading {
                         title.push_str(t);
                     }
                     if let Some(open) = &mut block {
@@ -144,19 +150,42 @@ impl Page {
                 }),
                 _ => {}
             }
-            events.push((event.into_static(), range));
         }
         Error::from_many(errors)?;
         Ok(Page {
             path: path.to_path_buf(),
             rel: rel.to_path_buf(),
             source,
-            events,
             headings,
             blocks,
             links,
+            other_anchors,
             lines,
         })
+    }
+
+    /// The events of the page, with the heading ids filled in. The page
+    /// keeps only its source and what was read from it, and parses again
+    /// here: holding every page's events would cost far more memory than
+    /// parsing twice costs time.
+    pub fn events(&self) -> Vec<Event<'_>> {
+        let mut ids = self.headings.iter().map(|h| h.id.as_str());
+        Parser::new_ext(&self.source, markdown_options())
+            .map(|event| match event {
+                Event::Start(Tag::Heading {
+                    level,
+                    id: _,
+                    classes,
+                    attrs,
+                }) => Event::Start(Tag::Heading {
+                    level,
+                    id: ids.next().map(CowStr::Borrowed),
+                    classes,
+                    attrs,
+                }),
+                other => other,
+            })
+            .collect()
     }
 
     /// The 1-based line of a byte offset of the source.
@@ -174,17 +203,26 @@ impl Page {
 
     /// Is `id` an anchor of this page (a heading or a footnote)?
     pub fn has_anchor(&self, id: &str) -> bool {
-        self.headings.iter().any(|h| h.id == id)
-            || self.events.iter().any(|(e, _)| match e {
-                Event::Start(Tag::FootnoteDefinition(name)) => {
-                    id == name.as_ref() || id.strip_prefix("fn-") == Some(name.as_ref())
-                }
-                Event::Html(h) | Event::InlineHtml(h) => {
-                    h.contains(&format!("id=\"{id}\"")) || h.contains(&format!("name=\"{id}\""))
-                }
-                _ => false,
-            })
+        self.headings.iter().any(|h| h.id == id) || self.other_anchors.iter().any(|a| a == id)
     }
+}
+
+/// The values of `id="…"` and `name="…"` attributes in a piece of HTML.
+fn html_anchors(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["id=\"", "name=\""] {
+        let mut rest = html;
+        while let Some(at) = rest.find(attr) {
+            let before = rest[..at].chars().next_back();
+            rest = &rest[at + attr.len()..];
+            let Some(end) = rest.find('"') else { break };
+            if before.is_none_or(|c| c.is_whitespace()) {
+                out.push(rest[..end].to_string());
+            }
+            rest = &rest[end..];
+        }
+    }
+    out
 }
 
 struct OpenBlock {

@@ -13,6 +13,11 @@ use notify::{RecursiveMode, Watcher};
 
 use crate::cli::{BuildArgs, ServeArgs};
 use crate::error::{Error, Result};
+use crate::render::live::{LiveSite, Update};
+
+/// How long the files must stay unchanged before the site is updated: an
+/// editor's save is several events within a millisecond or two.
+const QUIET: Duration = Duration::from_millis(10);
 
 /// The URL path pages listen on for reload and error events.
 pub const EVENTS_PATH: &str = "/__guidebook/events";
@@ -32,8 +37,8 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
         checks: None,
         live_reload: Some(EVENTS_PATH.to_string()),
     };
-    let first = crate::render::build(&build_args)?;
-    let dest = first.dest.clone();
+    let (live, _) = LiveSite::build(&build_args)?;
+    let dest = live.dest().to_path_buf();
     let server = tiny_http::Server::http((args.hostname.as_str(), args.port)).map_err(|e| {
         Error::Other(format!(
             "cannot listen on {}:{}: {e}",
@@ -48,7 +53,7 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
     );
 
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
-    let _watcher = watch(&build_args, &dest, shared.clone())?;
+    let _watcher = watch(&build_args, live, shared.clone())?;
 
     for request in server.incoming_requests() {
         let shared = shared.clone();
@@ -58,8 +63,12 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
     Ok(())
 }
 
-/// Watch book.toml, the source folder and theme/; rebuild on change.
-fn watch(args: &BuildArgs, dest: &Path, shared: Shared) -> Result<notify::RecommendedWatcher> {
+/// Watch book.toml, the source folder and theme/; update the site on change.
+fn watch(
+    args: &BuildArgs,
+    mut live: LiveSite,
+    shared: Shared,
+) -> Result<notify::RecommendedWatcher> {
     let (tx, rx) = std::sync::mpsc::channel();
     let mut watcher = notify::recommended_watcher(tx)
         .map_err(|e| Error::Other(format!("cannot watch files: {e}")))?;
@@ -81,22 +90,38 @@ fn watch(args: &BuildArgs, dest: &Path, shared: Shared) -> Result<notify::Recomm
                 .map_err(|e| Error::Other(format!("cannot watch {}: {e}", path.display())))?;
         }
     }
-    let args = args.clone();
+    let dest = live.dest();
     let dest = std::fs::canonicalize(dest).unwrap_or_else(|_| dest.to_path_buf());
     std::thread::spawn(move || {
         while let Ok(event) = rx.recv() {
-            if !relevant(&event, &dest) {
+            let mut changed = relevant_paths(&event, &dest);
+            if changed.is_empty() {
                 continue;
             }
-            // Let an editor finish writing: take every event of the next moment.
-            while rx.recv_timeout(Duration::from_millis(30)).is_ok() {}
-            let outcome = crate::render::build(&args);
+            // Let an editor finish writing: take every event until a short
+            // quiet moment.
+            while let Ok(event) = rx.recv_timeout(QUIET) {
+                changed.extend(relevant_paths(&event, &dest));
+            }
+            changed.sort();
+            changed.dedup();
+            let outcome = live.update(&changed);
             let (lock, cvar) = &*shared;
             let mut state = lock.lock().unwrap_or_else(|p| p.into_inner());
             state.generation += 1;
             match outcome {
-                Ok(report) => {
+                Ok(Update::Full(report)) => {
                     eprintln!("rebuilt in {:.0} ms", report.elapsed.as_secs_f64() * 1000.0);
+                    state.error = None;
+                }
+                Ok(Update::Pages { pages, elapsed }) => {
+                    let names: Vec<String> =
+                        pages.iter().map(|p| p.display().to_string()).collect();
+                    eprintln!(
+                        "updated {} in {:.1} ms",
+                        names.join(", "),
+                        elapsed.as_secs_f64() * 1000.0
+                    );
                     state.error = None;
                 }
                 Err(e) => {
@@ -110,15 +135,17 @@ fn watch(args: &BuildArgs, dest: &Path, shared: Shared) -> Result<notify::Recomm
     Ok(watcher)
 }
 
-fn relevant(event: &notify::Result<notify::Event>, dest: &Path) -> bool {
+/// The paths of an event that concern the book: not reads, not the site
+/// itself, not editors' temporary files.
+fn relevant_paths(event: &notify::Result<notify::Event>, dest: &Path) -> Vec<PathBuf> {
     match event {
-        Ok(e) => {
-            !matches!(e.kind, notify::EventKind::Access(_))
-                && e.paths
-                    .iter()
-                    .any(|p| !p.starts_with(dest) && !is_temp_file(p))
-        }
-        Err(_) => false,
+        Ok(e) if !matches!(e.kind, notify::EventKind::Access(_)) => e
+            .paths
+            .iter()
+            .filter(|p| !p.starts_with(dest) && !is_temp_file(p))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
     }
 }
 

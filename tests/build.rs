@@ -301,7 +301,23 @@ fn builds_into_an_empty_folder_and_replaces_its_own_output() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!dest.join("stale.html").exists(), "old site replaced");
     assert!(dest.join("index.html").is_file() && dest.join(".guidebook-output").is_file());
-    assert_eq!(names_in(dir.path()), ["mdbook-shapes", "site"]);
+    // The replaced site is kept beside it, and the next build writes over
+    // its files, removing those it does not write.
+    let previous = dir.path().join(".site.previous");
+    assert!(previous.join("stale.html").is_file());
+    assert_eq!(
+        names_in(dir.path()),
+        [".site.previous", "mdbook-shapes", "site"]
+    );
+    let first = read(&dest.join("index.html"));
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!dest.join("stale.html").exists(), "a reused file was kept");
+    assert_eq!(read(&dest.join("index.html")), first);
+    assert_eq!(
+        names_in(dir.path()),
+        [".site.previous", "mdbook-shapes", "site"]
+    );
 }
 
 /// A name and a way to break the book.

@@ -34,8 +34,20 @@ fn syntax_for(lang: &str) -> Option<&'static SyntaxReference> {
     syntaxes().find_syntax_by_token(token)
 }
 
-/// The inner HTML of `<code>` for a block of language `lang`.
+/// The inner HTML of `<code>` for a block of language `lang`. A block seen
+/// before (on another page, or in an earlier build of `serve`) is taken from
+/// the cache.
 pub fn highlight(lang: &str, code: &str) -> String {
+    let key = cache::key(lang, code);
+    if let Some(html) = cache::get(key, lang, code) {
+        return html;
+    }
+    let html = highlight_uncached(lang, code);
+    cache::put(key, lang, code, &html);
+    html
+}
+
+fn highlight_uncached(lang: &str, code: &str) -> String {
     if lang == "console" {
         return console(code);
     }
@@ -115,6 +127,75 @@ fn drop_last_newline(mut html: String) -> String {
         html.remove(i);
     }
     html
+}
+
+/// Highlighted blocks by language and text, shared by the threads of a
+/// build and kept across the rebuilds of `serve`. Bounded: when full it is
+/// emptied and starts again.
+mod cache {
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+    use std::sync::{Mutex, OnceLock};
+
+    /// Bytes of code and HTML the cache holds at most.
+    const BUDGET: usize = 16 << 20;
+
+    struct Entry {
+        lang: Box<str>,
+        code: Box<str>,
+        html: Box<str>,
+    }
+
+    #[derive(Default)]
+    struct Cache {
+        map: HashMap<u64, Vec<Entry>>,
+        bytes: usize,
+    }
+
+    fn cache() -> &'static Mutex<Cache> {
+        static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+        CACHE.get_or_init(Default::default)
+    }
+
+    pub fn key(lang: &str, code: &str) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (lang, code).hash(&mut h);
+        h.finish()
+    }
+
+    pub fn get(key: u64, lang: &str, code: &str) -> Option<String> {
+        let cache = cache().lock().unwrap_or_else(|p| p.into_inner());
+        cache
+            .map
+            .get(&key)?
+            .iter()
+            .find(|e| &*e.lang == lang && &*e.code == code)
+            .map(|e| e.html.to_string())
+    }
+
+    pub fn put(key: u64, lang: &str, code: &str, html: &str) {
+        let size = lang.len() + code.len() + html.len() + 64;
+        if size > BUDGET / 64 {
+            return;
+        }
+        let mut cache = cache().lock().unwrap_or_else(|p| p.into_inner());
+        let known = cache
+            .map
+            .get(&key)
+            .is_some_and(|entries| entries.iter().any(|e| &*e.lang == lang && &*e.code == code));
+        if known {
+            return;
+        }
+        if cache.bytes + size > BUDGET {
+            *cache = Cache::default();
+        }
+        cache.bytes += size;
+        cache.map.entry(key).or_default().push(Entry {
+            lang: lang.into(),
+            code: code.into(),
+            html: html.into(),
+        });
+    }
 }
 
 /// Does this command line go on with the next one?

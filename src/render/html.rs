@@ -16,25 +16,32 @@ pub fn render(page: &Page) -> String {
 /// The HTML of a page's content, checked blocks carrying their result in
 /// `report`.
 pub fn render_with(page: &Page, report: Option<&CheckReport>) -> String {
+    render_events(page, &page.events(), report)
+}
+
+/// [`render_with`] from the page's events, already parsed.
+pub fn render_events(page: &Page, events: &[Event<'_>], report: Option<&CheckReport>) -> String {
     let mut out = String::with_capacity(page.source.len() * 2);
-    pulldown_cmark::html::push_html(&mut out, Events::new(page, report));
+    pulldown_cmark::html::push_html(&mut out, Events::new(page, events, report));
     out
 }
 
 /// The page's events with guidebook's HTML in place of headings, alerts and
 /// code blocks.
-struct Events<'p> {
+struct Events<'p, 'e> {
     page: &'p Page,
+    events: &'p [Event<'e>],
     pos: usize,
     /// Index of the next code block among `page.blocks`.
     block: usize,
     report: Option<&'p CheckReport>,
 }
 
-impl<'p> Events<'p> {
-    fn new(page: &'p Page, report: Option<&'p CheckReport>) -> Self {
+impl<'p, 'e> Events<'p, 'e> {
+    fn new(page: &'p Page, events: &'p [Event<'e>], report: Option<&'p CheckReport>) -> Self {
         Events {
             page,
+            events,
             pos: 0,
             block: 0,
             report,
@@ -45,7 +52,7 @@ impl<'p> Events<'p> {
     /// a hidden block.
     fn code_block(&mut self) -> Option<String> {
         let mut text = String::new();
-        while let Some((event, _)) = self.page.events.get(self.pos) {
+        while let Some(event) = self.events.get(self.pos) {
             self.pos += 1;
             match event {
                 Event::End(TagEnd::CodeBlock) => break,
@@ -73,12 +80,12 @@ impl<'p> Events<'p> {
     }
 }
 
-impl<'p> Iterator for Events<'p> {
+impl<'p, 'e: 'p> Iterator for Events<'p, 'e> {
     type Item = Event<'p>;
 
     fn next(&mut self) -> Option<Event<'p>> {
         loop {
-            let (event, _) = self.page.events.get(self.pos)?;
+            let event = self.events.get(self.pos)?;
             self.pos += 1;
             let html = match event {
                 Event::Start(Tag::Heading {

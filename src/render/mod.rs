@@ -11,6 +11,7 @@ pub mod context;
 pub mod highlight;
 pub mod html;
 pub mod links;
+pub mod live;
 pub mod nav;
 pub mod output;
 pub mod search;
@@ -30,7 +31,11 @@ use crate::page::Page;
 use checks::CheckReport;
 use context::{BookContext, Context, PageContext, TocEntry};
 use nav::Nav;
+use output::SiteDir;
 use theme::{PAGE_TEMPLATE, Theme};
+
+/// Pages rendered in parallel between two merges into the search index.
+const RENDER_CHUNK: usize = 64;
 
 /// What a build did.
 #[derive(Debug, Clone)]
@@ -56,7 +61,26 @@ pub fn dest_dir(args: &BuildArgs, book: &Book) -> PathBuf {
 
 /// Build the site of the book at `args.book_dir`.
 pub fn build(args: &BuildArgs) -> Result<BuildReport> {
+    build_keeping(args, false).map(|(report, _)| report)
+}
+
+/// What a build keeps for [`live::LiveSite`] to re-render single pages.
+pub(crate) struct Built {
+    book: Book,
+    theme: Theme,
+    report: Option<CheckReport>,
+    /// Each page's search sections, in reading order.
+    sections: Vec<Vec<search::Section>>,
+}
+
+/// Build the site; with `keep`, also what is needed to re-render a page.
+fn build_keeping(args: &BuildArgs, keep: bool) -> Result<(BuildReport, Built)> {
     let started = Instant::now();
+    // Loading the syntax definitions takes tens of milliseconds; do it
+    // while the book loads rather than when the first block needs them.
+    rayon::spawn(|| {
+        highlight::syntaxes();
+    });
     let book = Book::load(&args.book_dir)?;
     links::check(&book)?;
     check_additional_files(&book)?;
@@ -73,21 +97,36 @@ pub fn build(args: &BuildArgs) -> Result<BuildReport> {
     let src = book.root.join(&book.config.book.src);
     output::check_dest(&dest, &book.root, &src)?;
     let staging = output::Staging::new(&dest)?;
+    let out = output::SiteDir::new(staging.path());
+    let mut sections = Vec::new();
     let search_index_bytes = render_site(
         &book,
         &theme,
         report.as_ref(),
-        staging.path(),
+        &out,
         args.live_reload.as_deref(),
+        keep.then_some(&mut sections),
     )?;
+    if staging.reused() {
+        out.remove_unwritten()?;
+    }
     staging.commit(&dest)?;
-    Ok(BuildReport {
+    let build_report = BuildReport {
         dest,
         pages: book.pages.len(),
         search_index_bytes,
         warnings: book.warnings.clone(),
         elapsed: started.elapsed(),
-    })
+    };
+    Ok((
+        build_report,
+        Built {
+            book,
+            theme,
+            report,
+            sections,
+        },
+    ))
 }
 
 /// Everything shared by the pages of one build.
@@ -97,7 +136,7 @@ struct Site<'a> {
     nav: Nav,
     book_ctx: BookContext,
     generator: String,
-    out: &'a Path,
+    out: &'a SiteDir,
     live_reload: Option<&'a str>,
     /// The docs-check report shown on the pages.
     report: Option<&'a CheckReport>,
@@ -108,50 +147,50 @@ fn render_site(
     book: &Book,
     theme: &Theme,
     report: Option<&CheckReport>,
-    out: &Path,
+    out: &SiteDir,
     live_reload: Option<&str>,
+    mut sections_sink: Option<&mut Vec<Vec<search::Section>>>,
 ) -> Result<usize> {
     let config = &book.config;
-    let site = Site {
-        book,
-        theme,
-        nav: Nav::new(&book.summary, !config.output.html.no_section_label),
-        book_ctx: BookContext::new(config, book.title()),
-        generator: format!("guidebook {}", env!("CARGO_PKG_VERSION")),
-        out,
-        live_reload,
-        report,
-    };
+    let site = Site::new(book, theme, report, out, live_reload);
 
     // Make the page folders once, not once per page.
     let mut folders: Vec<PathBuf> = site
         .nav
         .pages
         .iter()
-        .filter_map(|p| out.join(&p.url).parent().map(Path::to_path_buf))
+        .filter_map(|p| out.root().join(&p.url).parent().map(Path::to_path_buf))
         .collect();
     folders.sort();
     folders.dedup();
     for folder in &folders {
         fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
     }
-    let rendered: Vec<Result<Vec<search::Section>>> = book
-        .pages
-        .par_iter()
-        .enumerate()
-        .map(|(i, page)| site.page(i, page))
-        .collect();
-    let mut sections = Vec::new();
-    let mut errors = Vec::new();
-    for r in rendered {
-        match r {
-            Ok(s) => sections.extend(s),
-            Err(e) => {
-                if !errors
-                    .iter()
-                    .any(|x: &Error| x.to_string() == e.to_string())
-                {
-                    errors.push(e);
+    // Pages are rendered in parallel a chunk at a time, and each chunk's
+    // search sections go into the index at once, so that memory holds the
+    // words of one chunk, not of the whole book.
+    let mut index = search::Index::default();
+    let mut errors: Vec<Error> = Vec::new();
+    for (c, chunk) in book.pages.chunks(RENDER_CHUNK).enumerate() {
+        let rendered: Vec<Result<Vec<search::Section>>> = chunk
+            .par_iter()
+            .enumerate()
+            .map(|(j, page)| site.page(c * RENDER_CHUNK + j, page))
+            .collect();
+        for r in rendered {
+            match r {
+                Ok(sections) => {
+                    for s in &sections {
+                        index.add(s);
+                    }
+                    if let Some(sink) = sections_sink.as_deref_mut() {
+                        sink.push(sections);
+                    }
+                }
+                Err(e) => {
+                    if !errors.iter().any(|x| x.to_string() == e.to_string()) {
+                        errors.push(e);
+                    }
                 }
             }
         }
@@ -161,10 +200,20 @@ fn render_site(
     site.index_page()?;
     site.not_found_page()?;
     site.status_page()?;
-    let index = search::index_js(&sections);
-    write(&out.join("searchindex.js"), index.as_bytes())?;
-    site.assets()?;
-    copy_source_files(&book.root.join(&config.book.src), out)?;
+    // The index is written while the other files are copied.
+    let (index, copied) = rayon::join(
+        || -> Result<usize> {
+            let index = index.to_js();
+            out.write(Path::new("searchindex.js"), index.as_bytes())?;
+            Ok(index.len())
+        },
+        || -> Result<()> {
+            site.assets()?;
+            copy_source_files(&book.root.join(&config.book.src), out)
+        },
+    );
+    let index_bytes = index?;
+    copied?;
     for file in config
         .output
         .html
@@ -172,39 +221,56 @@ fn render_site(
         .iter()
         .chain(&config.output.html.additional_js)
     {
-        let from = book.root.join(file);
-        let to = out.join(crate::book::normalize(file));
-        create_parent(&to)?;
-        fs::copy(&from, &to).map_err(|e| Error::io(&from, e))?;
+        out.copy(&book.root.join(file), &crate::book::normalize(file))?;
     }
     if let Some(site_url) = &config.output.html.site_url {
         let urls: Vec<&str> = site.nav.pages.iter().map(|p| p.url.as_str()).collect();
-        write(
-            &out.join("sitemap.xml"),
+        out.write(
+            Path::new("sitemap.xml"),
             sitemap::sitemap(site_url, &urls).as_bytes(),
         )?;
     }
     if let Some(cname) = &config.output.html.cname {
-        write(&out.join("CNAME"), format!("{cname}\n").as_bytes())?;
+        out.write(Path::new("CNAME"), format!("{cname}\n").as_bytes())?;
     }
-    Ok(index.len())
+    Ok(index_bytes)
 }
 
-impl Site<'_> {
+impl<'a> Site<'a> {
+    fn new(
+        book: &'a Book,
+        theme: &'a Theme,
+        report: Option<&'a CheckReport>,
+        out: &'a SiteDir,
+        live_reload: Option<&'a str>,
+    ) -> Site<'a> {
+        Site {
+            book,
+            theme,
+            nav: Nav::new(&book.summary, !book.config.output.html.no_section_label),
+            book_ctx: BookContext::new(&book.config, book.title()),
+            generator: format!("guidebook {}", env!("CARGO_PKG_VERSION")),
+            out,
+            live_reload,
+            report,
+        }
+    }
+
     /// Render and write the page at reading-order index `i`; its search sections.
     fn page(&self, i: usize, page: &Page) -> Result<Vec<search::Section>> {
         let link = &self.nav.pages[i];
-        let html = self.render_page(page, &link.title, &link.url, Some(i), None)?;
-        let path = self.out.join(&link.url);
-        fs::write(&path, html.as_bytes()).map_err(|e| Error::io(&path, e))?;
+        let events = page.events();
+        let html = self.render_page(page, &events, &link.title, &link.url, Some(i), None)?;
+        self.out.write(Path::new(&link.url), html.as_bytes())?;
         drop(html);
-        Ok(search::sections(page, &link.title, &link.url))
+        Ok(search::sections_of(&events, &link.title, &link.url))
     }
 
     /// The full HTML of a page. `root` overrides the prefix to the site root.
     fn render_page(
         &self,
         page: &Page,
+        events: &[pulldown_cmark::Event<'_>],
         title: &str,
         url: &str,
         index: Option<usize>,
@@ -222,7 +288,7 @@ impl Site<'_> {
             PageContext {
                 title,
                 url,
-                content: html::render_with(page, self.report),
+                content: html::render_events(page, events, self.report),
                 toc: context::toc(page),
                 edit_url: source_path
                     .as_deref()
@@ -268,7 +334,7 @@ impl Site<'_> {
         }
         let Some(first) = self.nav.pages.first() else {
             let html = "<!DOCTYPE html>\n<meta charset=\"utf-8\">\n<title>Empty book</title>\n<p>This book has no chapters yet.</p>\n";
-            return write(&self.out.join("index.html"), html.as_bytes());
+            return self.out.write(Path::new("index.html"), html.as_bytes());
         };
         let html = if first.url.contains('/') {
             let url = html::escape_html(&first.url);
@@ -279,9 +345,16 @@ impl Site<'_> {
             )
         } else {
             let page = &self.book.pages[0];
-            self.render_page(page, &first.title, &first.url, Some(0), None)?
+            self.render_page(
+                page,
+                &page.events(),
+                &first.title,
+                &first.url,
+                Some(0),
+                None,
+            )?
         };
-        write(&self.out.join("index.html"), html.as_bytes())
+        self.out.write(Path::new("index.html"), html.as_bytes())
     }
 
     /// `404.html`, from the `input-404` page (default `404.md`) when the book
@@ -304,8 +377,9 @@ impl Site<'_> {
             Some(url) => format!("{}/", url.trim_end_matches('/')),
             None => String::new(),
         };
-        let html = self.render_page(&page, &title, "404.html", None, Some(&root))?;
-        write(&self.out.join("404.html"), html.as_bytes())
+        let html =
+            self.render_page(&page, &page.events(), &title, "404.html", None, Some(&root))?;
+        self.out.write(Path::new("404.html"), html.as_bytes())
     }
 
     /// `status.html`: every checked block of the book and its docs-check
@@ -337,17 +411,17 @@ impl Site<'_> {
             None,
             None,
         )?;
-        write(&self.out.join("status.html"), html.as_bytes())
+        self.out.write(Path::new("status.html"), html.as_bytes())
     }
 
     /// The theme's static files and the highlighting stylesheet.
     fn assets(&self) -> Result<()> {
         for (name, data) in &self.theme.assets {
-            write(&self.out.join(name), data)?;
+            self.out.write(Path::new(name), data)?;
         }
         if !self.theme.assets.contains_key("css/highlight.css") {
-            write(
-                &self.out.join("css/highlight.css"),
+            self.out.write(
+                Path::new("css/highlight.css"),
                 highlight::stylesheet().as_bytes(),
             )?;
         }
@@ -388,7 +462,7 @@ fn check_additional_files(book: &Book) -> Result<()> {
 
 /// Copy the files of the source folder that are not Markdown (images ...),
 /// skipping hidden files.
-fn copy_source_files(src: &Path, out: &Path) -> Result<()> {
+fn copy_source_files(src: &Path, out: &SiteDir) -> Result<()> {
     let walker = walkdir::WalkDir::new(src)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
@@ -400,21 +474,7 @@ fn copy_source_files(src: &Path, out: &Path) -> Result<()> {
         let Ok(rel) = entry.path().strip_prefix(src) else {
             continue;
         };
-        let to = out.join(rel);
-        create_parent(&to)?;
-        fs::copy(entry.path(), &to).map_err(|e| Error::io(entry.path(), e))?;
+        out.copy(entry.path(), rel)?;
     }
     Ok(())
-}
-
-fn create_parent(path: &Path) -> Result<()> {
-    match path.parent() {
-        Some(parent) => fs::create_dir_all(parent).map_err(|e| Error::io(parent, e)),
-        None => Ok(()),
-    }
-}
-
-fn write(path: &Path, data: &[u8]) -> Result<()> {
-    create_parent(path)?;
-    fs::write(path, data).map_err(|e| Error::io(path, e))
 }

@@ -8,9 +8,17 @@
 //! - The site is rendered into a sibling temporary folder and swapped in only
 //!   when the whole build succeeded; a failed build leaves the last good site
 //!   untouched and removes its temporary folder.
+//! - The site a build replaces is kept beside the output folder as
+//!   `.NAME.previous` and becomes the next build's temporary folder: the next
+//!   build rewrites its files instead of creating new ones (creating a file
+//!   costs far more than rewriting one on many file systems), then removes
+//!   the files it did not write. It is only ever taken when it carries the
+//!   [`MARKER`] file.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::error::{Error, Result};
 
@@ -109,16 +117,163 @@ fn is_empty_dir(dir: &Path) -> Result<bool> {
         .is_none())
 }
 
+/// `.NAME.previous` beside the output folder `abs` (absolute).
+fn previous_of(abs: &Path) -> Option<PathBuf> {
+    let name = abs.file_name()?.to_string_lossy().into_owned();
+    Some(abs.with_file_name(format!(".{name}.previous")))
+}
+
+/// Is `dir` a real folder (not a symlink) that guidebook made?
+fn is_ours(dir: &Path) -> bool {
+    fs::symlink_metadata(dir).is_ok_and(|m| m.is_dir()) && dir.join(MARKER).is_file()
+}
+
+/// The folder a site is written into. Remembers every file written, so that
+/// files of an earlier site in the same folder can be removed afterwards.
+#[derive(Debug)]
+pub struct SiteDir {
+    root: PathBuf,
+    written: Mutex<HashSet<PathBuf>>,
+    /// Replace files by renaming a new file over them, so that a reader
+    /// never sees half a file (for a site being served).
+    atomic: bool,
+}
+
+impl SiteDir {
+    pub fn new(root: &Path) -> SiteDir {
+        SiteDir {
+            root: root.to_path_buf(),
+            written: Mutex::new(HashSet::new()),
+            atomic: false,
+        }
+    }
+
+    /// A site that is being served: every file is replaced atomically.
+    pub fn live(root: &Path) -> SiteDir {
+        SiteDir {
+            atomic: true,
+            ..SiteDir::new(root)
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Write `data` to `rel` (relative to the site), creating its folder.
+    pub fn write(&self, rel: &Path, data: &[u8]) -> Result<()> {
+        let path = self.prepare(rel)?;
+        if self.atomic {
+            return replace(&path, data);
+        }
+        if overwrite(&path, data).is_err() {
+            // A file left read-only by an earlier site: replace it.
+            let _ = fs::remove_file(&path);
+            fs::write(&path, data).map_err(|e| Error::io(&path, e))?;
+        }
+        Ok(())
+    }
+
+    /// Copy the file `from` to `rel` (relative to the site).
+    pub fn copy(&self, from: &Path, rel: &Path) -> Result<()> {
+        let path = self.prepare(rel)?;
+        if fs::copy(from, &path).is_err() {
+            let _ = fs::remove_file(&path);
+            fs::copy(from, &path).map_err(|e| Error::io(from, e))?;
+        }
+        Ok(())
+    }
+
+    /// The full path of `rel`, its folder created, recorded as written.
+    fn prepare(&self, rel: &Path) -> Result<PathBuf> {
+        let path = self.root.join(rel);
+        if let Some(parent) = path.parent()
+            && !parent.is_dir()
+        {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        self.written
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(crate::book::normalize(rel));
+        Ok(path)
+    }
+
+    /// Remove every file that was not written through this `SiteDir` (except
+    /// the marker), then the folders left empty.
+    pub fn remove_unwritten(&self) -> Result<()> {
+        let written = self.written.lock().unwrap_or_else(|p| p.into_inner());
+        let mut folders = Vec::new();
+        for entry in walkdir::WalkDir::new(&self.root).min_depth(1) {
+            let entry = entry.map_err(|e| Error::Other(format!("{}: {e}", self.root.display())))?;
+            let Ok(rel) = entry.path().strip_prefix(&self.root) else {
+                continue;
+            };
+            if entry.file_type().is_dir() {
+                folders.push(entry.path().to_path_buf());
+            } else if rel != Path::new(MARKER) && !written.contains(rel) {
+                fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            }
+        }
+        // Deepest first; a folder that still holds files stays.
+        for folder in folders.iter().rev() {
+            let _ = fs::remove_dir(folder);
+        }
+        Ok(())
+    }
+}
+
+/// Write `data` over the file at `path` (creating it when missing) without
+/// first truncating it to zero, then cut it to length. Emptying a file and
+/// writing it again makes some file systems free and reallocate its blocks
+/// and flush it on close (ext4's `auto_da_alloc`); writing over it does not.
+fn overwrite(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)?;
+    file.write_all(data)?;
+    if file.metadata()?.len() > data.len() as u64 {
+        file.set_len(data.len() as u64)?;
+    }
+    Ok(())
+}
+
+/// Replace `path` by a new file with `data`, renamed over it.
+fn replace(path: &Path, data: &[u8]) -> Result<()> {
+    use std::io::Write as _;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".guidebook-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    tmp.write_all(data).map_err(|e| Error::io(tmp.path(), e))?;
+    // Temporary files are private; site files are for everyone to read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let _ = tmp
+            .as_file()
+            .set_permissions(fs::Permissions::from_mode(0o644));
+    }
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}
+
 /// A site being rendered into a temporary folder next to its destination.
 /// Dropping it without [`Staging::commit`] removes the temporary folder.
 #[derive(Debug)]
 pub struct Staging {
     dest: PathBuf,
     tmp: Option<tempfile::TempDir>,
+    reused: bool,
 }
 
 impl Staging {
-    /// Create `.NAME.tmp-XXXX` next to `dest` (creating `dest`'s parent).
+    /// Create `.NAME.tmp-XXXX` next to `dest` (creating `dest`'s parent),
+    /// taking over `.NAME.previous` when there is one.
     /// Call [`check_dest`] first.
     pub fn new(dest: &Path) -> Result<Staging> {
         let abs = absolute(dest)?;
@@ -134,14 +289,21 @@ impl Staging {
             .prefix(&format!(".{name}.tmp-"))
             .tempdir_in(parent)
             .map_err(|e| Error::io(parent, e))?;
-        fs::write(
-            tmp.path().join(MARKER),
-            "This folder is generated by guidebook build; it is replaced on every build.\n",
-        )
-        .map_err(|e| Error::io(tmp.path(), e))?;
+        // rename(2) replaces the empty temporary folder.
+        let reused = previous_of(&abs)
+            .filter(|p| is_ours(p))
+            .is_some_and(|previous| fs::rename(&previous, tmp.path()).is_ok());
+        if !reused {
+            fs::write(
+                tmp.path().join(MARKER),
+                "This folder is generated by guidebook build; it is replaced on every build.\n",
+            )
+            .map_err(|e| Error::io(tmp.path(), e))?;
+        }
         Ok(Staging {
             dest: abs,
             tmp: Some(tmp),
+            reused,
         })
     }
 
@@ -150,8 +312,14 @@ impl Staging {
         self.tmp.as_ref().map(|t| t.path()).unwrap_or(&self.dest)
     }
 
-    /// Swap the rendered site in: move the old one away, move the new one in,
-    /// delete the old one.
+    /// Does the folder hold an earlier site, to be cleaned with
+    /// [`SiteDir::remove_unwritten`] after writing?
+    pub fn reused(&self) -> bool {
+        self.reused
+    }
+
+    /// Swap the rendered site in: move the old one to `.NAME.previous`
+    /// (replacing an older one), move the new one in.
     pub fn commit(mut self, shown: &Path) -> Result<()> {
         let tmp = self
             .tmp
@@ -165,30 +333,38 @@ impl Staging {
             ));
         }
         let tmp_path = tmp.keep();
-        let old = if self.dest.exists() {
-            let old = tmp_path.with_file_name(
-                tmp_path
+        // Where the replaced site goes: `.NAME.previous`, unless something
+        // guidebook did not make has that name; then a temporary name, and
+        // it is deleted.
+        let (aside, keep) = match previous_of(&self.dest) {
+            Some(p) if is_ours(&self.dest) && (!p.exists() || is_ours(&p)) => (p, true),
+            _ => {
+                let name = tmp_path
                     .file_name()
                     .map(|n| n.to_string_lossy().replace(".tmp-", ".old-"))
-                    .unwrap_or_default(),
-            );
-            if let Err(e) = fs::rename(&self.dest, &old) {
+                    .unwrap_or_default();
+                (tmp_path.with_file_name(name), false)
+            }
+        };
+        let moved_aside = self.dest.exists();
+        if moved_aside {
+            if keep && aside.exists() {
+                fs::remove_dir_all(&aside).map_err(|e| Error::io(&aside, e))?;
+            }
+            if let Err(e) = fs::rename(&self.dest, &aside) {
                 let _ = fs::remove_dir_all(&tmp_path);
                 return Err(Error::io(&self.dest, e));
             }
-            Some(old)
-        } else {
-            None
-        };
+        }
         if let Err(e) = fs::rename(&tmp_path, &self.dest) {
-            if let Some(old) = &old {
-                let _ = fs::rename(old, &self.dest);
+            if moved_aside {
+                let _ = fs::rename(&aside, &self.dest);
             }
             let _ = fs::remove_dir_all(&tmp_path);
             return Err(Error::io(&self.dest, e));
         }
-        if let Some(old) = old {
-            fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e))?;
+        if moved_aside && !keep {
+            fs::remove_dir_all(&aside).map_err(|e| Error::io(&aside, e))?;
         }
         Ok(())
     }
@@ -257,11 +433,69 @@ mod tests {
         staging.commit(&dest).unwrap();
         assert!(!dest.join("a.html").exists());
         assert!(dest.join("b.html").exists() && dest.join(MARKER).exists());
-        let left: Vec<_> = fs::read_dir(&root)
+        let mut left: Vec<_> = fs::read_dir(&root)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(left.len(), 2, "{left:?}"); // content, book
+        left.sort();
+        assert_eq!(left, [".book.previous", "book", "content"]);
+        assert_eq!(
+            fs::read_to_string(root.join(".book.previous/a.html")).unwrap(),
+            "one"
+        );
         drop(dir);
+    }
+
+    #[test]
+    fn the_previous_site_is_reused_and_cleaned() {
+        let (_dir, root, _src) = setup();
+        let dest = root.join("book");
+        for files in [
+            &["a.html", "old/x.html"][..],
+            &["b.html"],
+            &["b.html", "c/d.html"],
+        ] {
+            let staging = Staging::new(&dest).unwrap();
+            let site = SiteDir::new(staging.path());
+            for f in files {
+                site.write(Path::new(f), f.as_bytes()).unwrap();
+            }
+            site.remove_unwritten().unwrap();
+            staging.commit(&dest).unwrap();
+            let mut found: Vec<String> = walkdir::WalkDir::new(&dest)
+                .min_depth(1)
+                .into_iter()
+                .map(|e| e.unwrap())
+                .filter(|e| e.file_type().is_file())
+                .map(|e| {
+                    let rel = e.path().strip_prefix(&dest).unwrap().to_string_lossy();
+                    rel.into_owned()
+                })
+                .collect();
+            found.sort();
+            let mut want: Vec<String> = files.iter().map(|f| f.to_string()).collect();
+            want.push(MARKER.to_string());
+            want.sort();
+            assert_eq!(found, want);
+            if !files.contains(&"old/x.html") {
+                assert!(!dest.join("old").exists(), "empty folder left behind");
+            }
+        }
+    }
+
+    #[test]
+    fn a_previous_folder_without_marker_is_left_alone() {
+        let (_dir, root, _src) = setup();
+        let dest = root.join("book");
+        let previous = root.join(".book.previous");
+        fs::create_dir_all(&previous).unwrap();
+        fs::write(previous.join("mine.txt"), "keep").unwrap();
+        let staging = Staging::new(&dest).unwrap();
+        assert!(!staging.reused());
+        drop(staging);
+        assert_eq!(
+            fs::read_to_string(previous.join("mine.txt")).unwrap(),
+            "keep"
+        );
     }
 }

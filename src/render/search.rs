@@ -10,7 +10,7 @@
 //! kind: once for the body, once more when the word is in the title. No full
 //! text is stored, which keeps the index small.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
@@ -33,11 +33,16 @@ pub struct Section {
 /// The sections of `page`, whose title (from SUMMARY.md) is `page_title` and
 /// whose URL is `url`.
 pub fn sections(page: &Page, page_title: &str, url: &str) -> Vec<Section> {
+    sections_of(&page.events(), page_title, url)
+}
+
+/// [`sections`] from a page's events, already parsed.
+pub fn sections_of(events: &[Event<'_>], page_title: &str, url: &str) -> Vec<Section> {
     let mut out = Vec::new();
     let mut current = Open::new(page_title.to_string(), url.to_string());
     let mut heading: Option<(String, String)> = None; // (id, text)
     let mut in_code = false;
-    for (event, _) in &page.events {
+    for event in events {
         match event {
             Event::Start(Tag::Heading { level, id, .. }) if (*level as u8) <= 3 => {
                 heading = Some((id.as_deref().unwrap_or_default().to_string(), String::new()));
@@ -161,46 +166,82 @@ fn push_term(out: &mut Vec<String>, term: &str) {
     }
 }
 
-/// The text of `searchindex.js` for all sections of the book.
-pub fn index_js(sections: &[Section]) -> String {
-    let mut terms: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-    for (doc, s) in sections.iter().enumerate() {
-        let doc = doc as u32;
-        for w in s.words.iter().chain(&s.title_words) {
-            terms.entry(w.as_str()).or_default().push(doc);
+/// The search index, built a section at a time so that a section's words
+/// can be dropped as soon as they are counted.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// `[title, url, excerpt]` of each doc, already JSON.
+    docs: Vec<String>,
+    docs_len: usize,
+    /// Each term and the docs it occurs in, in order of addition.
+    terms: HashMap<String, Vec<u32>>,
+}
+
+impl Index {
+    /// Add one section as the next doc.
+    pub fn add(&mut self, section: &Section) {
+        let doc = self.docs.len() as u32;
+        let entry = format!(
+            "[{},{},{}]",
+            json(&section.title),
+            json(&section.url),
+            json(&section.excerpt)
+        );
+        self.docs_len += entry.len() + 1;
+        self.docs.push(entry);
+        for w in section.words.iter().chain(&section.title_words) {
+            match self.terms.get_mut(w.as_str()) {
+                Some(docs) => docs.push(doc),
+                None => {
+                    self.terms.insert(w.clone(), vec![doc]);
+                }
+            }
         }
     }
-    let mut out = String::from("window.guidebookSearchIndex = {docs: [");
-    for (i, s) in sections.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        out.push('[');
-        out.push_str(&json(&s.title));
-        out.push(',');
-        out.push_str(&json(&s.url));
-        out.push(',');
-        out.push_str(&json(&s.excerpt));
-        out.push(']');
-    }
-    out.push_str("], terms: {");
-    for (i, (term, docs)) in terms.iter_mut().enumerate() {
-        docs.sort_unstable();
-        if i > 0 {
-            out.push(',');
-        }
-        out.push_str(&json(term));
-        out.push_str(":[");
-        for (j, d) in docs.iter().enumerate() {
-            if j > 0 {
+
+    /// The text of `searchindex.js`.
+    pub fn to_js(&self) -> String {
+        let mut terms: Vec<(&String, &Vec<u32>)> = self.terms.iter().collect();
+        terms.sort_unstable_by_key(|(t, _)| t.as_str());
+        let postings: usize = terms.iter().map(|(t, d)| t.len() + 4 + d.len() * 6).sum();
+        let mut out = String::with_capacity(64 + self.docs_len + postings);
+        out.push_str("window.guidebookSearchIndex = {docs: [");
+        for (i, doc) in self.docs.iter().enumerate() {
+            if i > 0 {
                 out.push(',');
             }
-            out.push_str(&d.to_string());
+            out.push_str(doc);
         }
-        out.push(']');
+        out.push_str("], terms: {");
+        let mut number = itoa::Buffer::new();
+        for (i, (term, docs)) in terms.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            // Terms are letters, digits and `_` (see `words`): nothing to escape.
+            out.push('"');
+            out.push_str(term);
+            out.push_str("\":[");
+            for (j, d) in docs.iter().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                out.push_str(number.format(*d));
+            }
+            out.push(']');
+        }
+        out.push_str("}};\n");
+        out
     }
-    out.push_str("}};\n");
-    out
+}
+
+/// The text of `searchindex.js` for all sections of the book.
+pub fn index_js(sections: &[Section]) -> String {
+    let mut index = Index::default();
+    for s in sections {
+        index.add(s);
+    }
+    index.to_js()
 }
 
 /// A JSON string literal that is also safe inside a `<script>`.

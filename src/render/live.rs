@@ -1,0 +1,285 @@
+//! The site as `serve` keeps it: built once, then updated page by page.
+//!
+//! When only pages listed in SUMMARY.md changed, each is parsed again, the
+//! links of the whole book are checked against it, and only that page, the
+//! search index, the status page (and `index.html` when it copies the first
+//! page) are written, each file replaced atomically in the served folder.
+//! Any other change (SUMMARY.md, book.toml, the theme, other files) rebuilds
+//! the whole site. A failed update changes nothing, on disk or in memory.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use super::output::SiteDir;
+use super::{BuildReport, Built, Site, build_keeping, links, search};
+use crate::book::display_path;
+use crate::cli::BuildArgs;
+use crate::error::{Error, Result, read_to_string};
+use crate::page::Page;
+use crate::summary::SUMMARY_FILE;
+
+/// What an update did.
+#[derive(Debug)]
+pub enum Update {
+    /// The whole site was built again.
+    Full(BuildReport),
+    /// Only these pages (display paths) were rendered again.
+    Pages {
+        pages: Vec<PathBuf>,
+        elapsed: Duration,
+    },
+}
+
+pub struct LiveSite {
+    args: BuildArgs,
+    built: Built,
+    /// The output folder, as the user named it.
+    dest: PathBuf,
+    /// The source folder, absolute, to recognise changed pages.
+    src: PathBuf,
+    /// The last full build failed: the next update is a full build too.
+    needs_full: bool,
+    /// Files of a failed page update, updated again with the next change.
+    pending: Vec<PathBuf>,
+}
+
+impl LiveSite {
+    /// Build the whole site, keeping what a page update needs.
+    pub fn build(args: &BuildArgs) -> Result<(LiveSite, BuildReport)> {
+        let (report, built) = build_keeping(args, true)?;
+        let src = built.book.root.join(&built.book.config.book.src);
+        let src = std::fs::canonicalize(&src).unwrap_or(src);
+        let live = LiveSite {
+            args: args.clone(),
+            built,
+            dest: report.dest.clone(),
+            src,
+            needs_full: false,
+            pending: Vec::new(),
+        };
+        Ok((live, report))
+    }
+
+    /// The output folder.
+    pub fn dest(&self) -> &Path {
+        &self.dest
+    }
+
+    /// Bring the site up to date after `changed` files changed.
+    pub fn update(&mut self, changed: &[PathBuf]) -> Result<Update> {
+        let mut changed = changed.to_vec();
+        changed.append(&mut self.pending);
+        match self.changed_pages(&changed) {
+            Some(pages) if !pages.is_empty() && !self.needs_full => {
+                let outcome = self.update_pages(&pages);
+                if outcome.is_err() {
+                    self.pending = changed;
+                }
+                outcome
+            }
+            _ => match LiveSite::build(&self.args) {
+                Ok((live, report)) => {
+                    *self = live;
+                    Ok(Update::Full(report))
+                }
+                Err(e) => {
+                    self.needs_full = true;
+                    Err(e)
+                }
+            },
+        }
+    }
+
+    /// The reading-order indices of the changed files when every one of them
+    /// is a page of the book that still exists; `None` when anything else
+    /// changed.
+    fn changed_pages(&self, changed: &[PathBuf]) -> Option<Vec<usize>> {
+        let mut pages = Vec::new();
+        for path in changed {
+            let path = absolute(path)?;
+            let rel = path.strip_prefix(&self.src).ok()?;
+            if rel == Path::new(SUMMARY_FILE) || !path.is_file() {
+                return None;
+            }
+            let i = self.built.book.index_of(rel)?;
+            if !pages.contains(&i) {
+                pages.push(i);
+            }
+        }
+        Some(pages)
+    }
+
+    fn update_pages(&mut self, indices: &[usize]) -> Result<Update> {
+        let started = Instant::now();
+        let book = &mut self.built.book;
+        let src = book.root.join(&book.config.book.src);
+        let mut parsed = Vec::new();
+        let mut errors = Vec::new();
+        for &i in indices {
+            let rel = book.pages[i].rel.clone();
+            let full = src.join(&rel);
+            let page = read_to_string(&full)
+                .and_then(|source| Page::parse(&display_path(&full), &rel, source));
+            match page {
+                Ok(p) => parsed.push((i, p)),
+                Err(Error::Many(many)) => errors.extend(many),
+                Err(e) => errors.push(e),
+            }
+        }
+        Error::from_many(errors)?;
+        // Swap the new pages in; put the old ones back if a link broke.
+        let mut old = Vec::new();
+        for (i, page) in parsed {
+            old.push((i, std::mem::replace(&mut book.pages[i], page)));
+        }
+        if let Err(e) = links::check(book) {
+            for (i, page) in old {
+                book.pages[i] = page;
+            }
+            return Err(e);
+        }
+
+        let built = &self.built;
+        let out = SiteDir::live(&self.dest);
+        let site = Site::new(
+            &built.book,
+            &built.theme,
+            built.report.as_ref(),
+            &out,
+            self.args.live_reload.as_deref(),
+        );
+        let mut fresh = Vec::new();
+        for &i in indices {
+            fresh.push((i, site.page(i, &built.book.pages[i])?));
+        }
+        if indices.contains(&0) {
+            site.index_page()?;
+        }
+        site.status_page()?;
+        for (i, sections) in fresh {
+            self.built.sections[i] = sections;
+        }
+        let mut index = search::Index::default();
+        for s in self.built.sections.iter().flatten() {
+            index.add(s);
+        }
+        out.write(Path::new("searchindex.js"), index.to_js().as_bytes())?;
+        Ok(Update::Pages {
+            pages: indices
+                .iter()
+                .map(|&i| self.built.book.pages[i].path.clone())
+                .collect(),
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+/// `path` made absolute with its folder's symlinks resolved (as the source
+/// folder is), or `None` when its folder does not exist.
+fn absolute(path: &Path) -> Option<PathBuf> {
+    let parent = std::fs::canonicalize(path.parent()?).ok()?;
+    Some(parent.join(path.file_name()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        let p = dir.join(name);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+    }
+
+    fn book() -> (tempfile::TempDir, BuildArgs) {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "src/SUMMARY.md",
+            "# Summary\n\n- [One](one.md)\n- [Two](two.md)\n",
+        );
+        write(
+            dir.path(),
+            "src/one.md",
+            "# One\n\nSee [two](two.md#two).\n",
+        );
+        write(dir.path(), "src/two.md", "# Two\n\nSecond page.\n");
+        let args = BuildArgs {
+            book_dir: dir.path().to_path_buf(),
+            dest_dir: Some(dir.path().join("site")),
+            checks: None,
+            live_reload: None,
+        };
+        (dir, args)
+    }
+
+    fn modified(path: &Path) -> std::time::SystemTime {
+        fs::metadata(path).unwrap().modified().unwrap()
+    }
+
+    #[test]
+    fn an_edited_page_alone_is_rendered_again() {
+        let (dir, args) = book();
+        let (mut live, _) = LiveSite::build(&args).unwrap();
+        let site = dir.path().join("site");
+        let one_before = modified(&site.join("one.html"));
+        write(dir.path(), "src/two.md", "# Two\n\nA zanzibar appears.\n");
+        let update = live.update(&[dir.path().join("src/two.md")]).unwrap();
+        match update {
+            Update::Pages { pages, .. } => {
+                assert_eq!(pages.len(), 1);
+                assert!(pages[0].ends_with("src/two.md"), "{pages:?}");
+            }
+            Update::Full(_) => panic!("a page edit rebuilt the whole site"),
+        }
+        let two = fs::read_to_string(site.join("two.html")).unwrap();
+        assert!(two.contains("A zanzibar appears."));
+        assert_eq!(modified(&site.join("one.html")), one_before);
+        let index = fs::read_to_string(site.join("searchindex.js")).unwrap();
+        assert!(index.contains("\"zanzibar\""), "search index not updated");
+    }
+
+    #[test]
+    fn a_broken_edit_changes_nothing_and_summary_edits_rebuild() {
+        let (dir, args) = book();
+        let (mut live, _) = LiveSite::build(&args).unwrap();
+        let site = dir.path().join("site");
+        let two_before = fs::read_to_string(site.join("two.html")).unwrap();
+        // The anchor `two` that one.md links to goes away.
+        write(dir.path(), "src/two.md", "# Renamed\n\nSecond page.\n");
+        let e = live
+            .update(&[dir.path().join("src/two.md")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("one.md:3: broken link `two.md#two`"), "{e}");
+        assert_eq!(
+            fs::read_to_string(site.join("two.html")).unwrap(),
+            two_before
+        );
+        // Fixing the link in one.md makes both pages good again.
+        write(dir.path(), "src/one.md", "# One\n\nSee [two](two.md).\n");
+        live.update(&[dir.path().join("src/one.md")]).unwrap();
+        assert!(
+            fs::read_to_string(site.join("two.html"))
+                .unwrap()
+                .contains("Renamed")
+        );
+
+        write(
+            dir.path(),
+            "src/SUMMARY.md",
+            "# Summary\n\n- [Two](two.md)\n- [One](one.md)\n",
+        );
+        let update = live.update(&[dir.path().join("src/SUMMARY.md")]).unwrap();
+        assert!(matches!(update, Update::Full(_)));
+        // After a failed full build, a page edit builds everything again.
+        write(
+            dir.path(),
+            "src/SUMMARY.md",
+            "# Summary\n\n- [Gone](gone.md)\n",
+        );
+        assert!(live.update(&[dir.path().join("src/SUMMARY.md")]).is_err());
+        assert!(live.update(&[dir.path().join("src/one.md")]).is_err());
+    }
+}

@@ -519,6 +519,25 @@ fn site_shows_the_report_beside_each_block() {
     let status = std::fs::read_to_string(book.path("site/status.html")).unwrap();
     assert!(status.contains("failed"), "status page lists no failure");
 
+    // The report matches the book however each tool was pointed at it:
+    // checked from the book's parent, built from inside the book.
+    let mut build = Command::cargo_bin("guidebook").unwrap();
+    build.current_dir(book.path("fail")).args([
+        "build",
+        ".",
+        "-d",
+        "../site2",
+        "--checks",
+        "../report.json",
+    ]);
+    let b = run(build);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let status = std::fs::read_to_string(book.path("site2/status.html")).unwrap();
+    assert!(
+        status.contains("check-failed"),
+        "report not matched from another folder"
+    );
+
     // A report that is not JSON is an error naming the file.
     std::fs::write(book.path("bad.json"), "not json").unwrap();
     let mut build = Command::cargo_bin("guidebook").unwrap();

@@ -139,7 +139,15 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
     let per_page: Vec<Result<Vec<BlockResult>>> = pool.install(|| {
         selected
             .par_iter()
-            .map(|(page, _)| run_page(page, &ctx))
+            .map(|(page, _)| {
+                let source = page.rel.to_string_lossy().replace('\\', "/");
+                run_page(page, &ctx).map(|mut results| {
+                    for r in &mut results {
+                        r.source = source.clone();
+                    }
+                    results
+                })
+            })
             .collect()
     });
     if let Some(bar) = &ctx.progress {
@@ -344,6 +352,7 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
 fn skipped(block: &CodeBlock, kind: BlockKind, reason: String) -> BlockResult {
     BlockResult {
         page: block.page.to_string_lossy().into_owned(),
+        source: String::new(),
         line: block.line,
         index: block.index,
         lang: block.lang.clone(),
@@ -523,6 +532,7 @@ fn run_block(
     }
     BlockResult {
         page: block.page.to_string_lossy().into_owned(),
+        source: String::new(),
         line: block.line,
         index: block.index,
         lang: block.lang.clone(),
@@ -610,6 +620,7 @@ fn run_flake(
     };
     BlockResult {
         page,
+        source: String::new(),
         line: block.line,
         index: block.index,
         lang: block.lang.clone(),

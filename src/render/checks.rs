@@ -24,6 +24,10 @@ pub enum Status {
 #[derive(Debug, Clone, Deserialize)]
 pub struct BlockCheck {
     pub page: String,
+    /// The page inside the source folder (reports since guidebook 0.1 have
+    /// it); matched instead of `page`, which depends on where docs-check ran.
+    #[serde(default)]
+    pub source: Option<String>,
     pub line: usize,
     pub status: Status,
     #[serde(default)]
@@ -65,15 +69,20 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
-    /// Read the report at `path` for the book at `root`.
-    pub fn load(path: &Path, root: &Path) -> Result<CheckReport> {
+    /// Read the report at `path` for the book at `root` whose source folder
+    /// is `src` (relative to `root`).
+    pub fn load(path: &Path, root: &Path, src: &Path) -> Result<CheckReport> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        CheckReport::parse(&text, root)
+        CheckReport::parse(&text, root, src)
             .map_err(|e| Error::Other(format!("{}: invalid check report: {e}", path.display())))
     }
 
     /// Parse the JSON text of a report.
-    pub fn parse(text: &str, root: &Path) -> std::result::Result<CheckReport, serde_json::Error> {
+    pub fn parse(
+        text: &str,
+        root: &Path,
+        src: &Path,
+    ) -> std::result::Result<CheckReport, serde_json::Error> {
         let raw: RawReport = serde_json::from_str(text)?;
         let root = display_path(root);
         let date = raw
@@ -99,7 +108,15 @@ impl CheckReport {
         let blocks = raw
             .blocks
             .into_iter()
-            .map(|b| ((page_key(&root, Path::new(&b.page)), b.line), b))
+            .map(|b| {
+                let key = match &b.source {
+                    Some(source) => crate::book::normalize(&src.join(source))
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                    None => page_key(&root, Path::new(&b.page)),
+                };
+                ((key, b.line), b)
+            })
             .collect();
         Ok(CheckReport {
             root,
@@ -315,7 +332,7 @@ mod tests {
     }
 
     fn report() -> CheckReport {
-        CheckReport::parse(REPORT, Path::new(".")).unwrap()
+        CheckReport::parse(REPORT, Path::new("."), Path::new("content")).unwrap()
     }
 
     #[test]
@@ -388,7 +405,7 @@ mod tests {
     #[test]
     fn report_paths_relative_to_root_match() {
         let text = REPORT.replace("\"content/p.md\"", "\"book/content/p.md\"");
-        let report = CheckReport::parse(&text, Path::new("book")).unwrap();
+        let report = CheckReport::parse(&text, Path::new("book"), Path::new("content")).unwrap();
         let checks = page_checks(&page().blocks, Some(&report)).unwrap();
         assert_eq!(checks.verified, 1);
     }
@@ -398,12 +415,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.json");
         std::fs::write(&path, "{ not json").unwrap();
-        let err = CheckReport::load(&path, dir.path())
+        let err = CheckReport::load(&path, dir.path(), Path::new("src"))
             .unwrap_err()
             .to_string();
         assert!(err.contains("r.json"), "{err}");
         let missing = dir.path().join("missing.json");
-        let err = CheckReport::load(&missing, dir.path())
+        let err = CheckReport::load(&missing, dir.path(), Path::new("src"))
             .unwrap_err()
             .to_string();
         assert!(err.contains("missing.json"), "{err}");

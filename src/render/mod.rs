@@ -90,7 +90,7 @@ fn build_keeping(args: &BuildArgs, keep: bool) -> Result<(BuildReport, Built)> {
         &book.root,
         &book.config.check.report,
     ) {
-        Some(path) => Some(CheckReport::load(&path, &book.root)?),
+        Some(path) => Some(CheckReport::load(&path, &book.root, &book.config.book.src)?),
         None => None,
     };
     let dest = dest_dir(args, &book);

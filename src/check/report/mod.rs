@@ -85,6 +85,9 @@ impl Report {
 pub struct BlockResult {
     /// Page path as the user knows it (`content/intro.md`).
     pub page: String,
+    /// Page path inside the book's source folder (`intro.md`), the same
+    /// wherever docs-check was run from.
+    pub source: String,
     /// Line of the opening fence.
     pub line: usize,
     /// Index of the block on its page.

@@ -246,14 +246,16 @@ fn bless_rewrites_only_expected_lines() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(
         r.stderr
-            .contains("blessed 2 command(s) in bless/src/bless.md"),
+            .contains("blessed 3 command(s) in bless/src/bless.md"),
         "{}",
         r.stderr
     );
     let after = std::fs::read_to_string(&page).unwrap();
     let expected = before
         .replace("'\nold\n", "'\na\nb\n")
-        .replace("stale [..] line\n...\n", "new\n");
+        .replace("stale [..] line\n...\n", "new\n")
+        // A wildcard line that still matches stays as written.
+        .replace("version [..]\n", "version [..]\nextra\n");
     assert_eq!(after, expected);
     let r = run(book.check(&[]));
     assert_eq!(r.code, 0, "{}", r.stdout);
@@ -538,6 +540,30 @@ fn site_shows_the_report_beside_each_block() {
         "report not matched from another folder"
     );
 
+    // A report about other pages is named in a warning.
+    std::fs::write(
+        book.path("other.json"),
+        r#"{"generated_at": "2026-01-01T00:00:00Z", "blocks": [{"page": "x.md", "source": "x.md", "line": 1, "status": "passed"}]}"#,
+    )
+    .unwrap();
+    let mut build = Command::cargo_bin("guidebook").unwrap();
+    build.current_dir(book.path("")).args([
+        "build",
+        "fail",
+        "-d",
+        "site",
+        "--checks",
+        "other.json",
+    ]);
+    let b = run(build);
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    assert!(
+        b.stderr
+            .contains("other.json: the report has none of this book's"),
+        "{}",
+        b.stderr
+    );
+
     // A report that is not JSON is an error naming the file.
     std::fs::write(book.path("bad.json"), "not json").unwrap();
     let mut build = Command::cargo_bin("guidebook").unwrap();
@@ -547,4 +573,40 @@ fn site_shows_the_report_beside_each_block() {
     let b = run(build);
     assert_ne!(b.code, 0);
     assert!(b.stderr.contains("bad.json"), "{}", b.stderr);
+}
+
+#[test]
+fn interrupting_docs_check_stops_the_commands_of_the_book() {
+    const MARKER: &str = "docs-check-hang-marker-5b1e";
+    let book = Copy::new("hang");
+    let child = std::process::Command::new(env!("CARGO_BIN_EXE_docs-check"))
+        .current_dir(book.path(""))
+        .env("GUIDEBOOK_NETWORK", "0")
+        .args(["hang", "-j", "1"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the block's background command runs, then press Ctrl-C.
+    let started = Instant::now();
+    while marker_processes(MARKER).is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the block never started"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: signalling our own child.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGINT);
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("interrupted"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(marker_processes(MARKER), Vec::<String>::new());
 }

@@ -229,3 +229,20 @@ fn the_guide_passes_with_the_stand_ins() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn dev_shell_block_without_a_flake_says_what_is_missing() {
+    if !have_nix() {
+        return;
+    }
+    let dir = book("no-flake");
+    let (code, text, _) = check(dir.path());
+    assert_eq!(code, 1, "{text}");
+    let page = dir.path().join("src/no-flake.md");
+    let line = line_of(&page, "```console shell=devshell");
+    assert!(text.contains(&format!("no-flake.md:{line}")), "{text}");
+    assert!(
+        text.contains("there is no flake.nix in the page's sandbox yet"),
+        "{text}"
+    );
+}

@@ -1,7 +1,8 @@
 //! `--bless`: rewrite the expected output of failing console commands.
 //!
 //! Only the expected-output lines of commands whose output differed change
-//! (their trailing blank lines are kept); every other byte of the page stays
+//! (their trailing blank lines are kept), and of those, lines whose `[..]`
+//! wildcards still match and `...` lines stay as written; every other byte of the page stays
 //! as it was, line endings included. The page is written atomically: a
 //! temporary file in the same folder, renamed over the page.
 
@@ -80,8 +81,15 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
                 text.len()
             };
             let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+            let written: Vec<String> = (lines.start..end)
+                .map(|i| {
+                    line_at(text, &starts, i)
+                        .trim_end_matches(['\r', '\n'])
+                        .to_string()
+                })
+                .collect();
             let mut new = String::new();
-            for l in actual {
+            for l in &super::console::blessed_lines(&written, actual) {
                 new.push_str(l);
                 new.push_str(eol);
             }

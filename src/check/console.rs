@@ -178,6 +178,78 @@ pub fn matches(expected: &[String], actual: &[String]) -> bool {
     next[0]
 }
 
+/// The expected lines that `--bless` writes for `actual`: the lines of
+/// `expected` that still match (with their `[..]` wildcards) and its `...`
+/// lines are kept; the rest is the actual output. Of all such alignments,
+/// the one with the fewest changed lines. When no line of `expected` still
+/// matches, simply `actual`.
+pub fn blessed_lines(expected: &[String], actual: &[String]) -> Vec<String> {
+    // A changed line costs EDIT; a line taken by `...` costs 1, so that of
+    // two alignments changing as many lines, `...` takes fewer lines.
+    const EDIT: usize = 1 << 20;
+    let (n, m) = (expected.len(), actual.len());
+    if (n + 1) * (m + 1) > 4 << 20 {
+        return actual.to_vec();
+    }
+    // cost[i][j]: cheapest alignment of expected[i..] with actual[j..].
+    let mut cost = vec![vec![0usize; m + 1]; n + 1];
+    for j in (0..m).rev() {
+        cost[n][j] = (m - j) * EDIT;
+    }
+    for i in (0..n).rev() {
+        let ellipsis = expected[i] == "...";
+        cost[i][m] = cost[i + 1][m] + if ellipsis { 0 } else { EDIT };
+        for j in (0..m).rev() {
+            cost[i][j] = if ellipsis {
+                cost[i + 1][j].min(1 + cost[i][j + 1])
+            } else {
+                let kept = if line_matches(&expected[i], &actual[j]) {
+                    cost[i + 1][j + 1]
+                } else {
+                    usize::MAX
+                };
+                kept.min(EDIT + cost[i + 1][j]).min(EDIT + cost[i][j + 1])
+            };
+        }
+    }
+    let mut out = Vec::new();
+    let mut kept = 0;
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if i == n {
+            out.push(actual[j].clone());
+            j += 1;
+        } else if expected[i] == "..." {
+            if j < m && cost[i][j] == 1 + cost[i][j + 1] {
+                j += 1;
+            } else {
+                out.push(expected[i].clone());
+                i += 1;
+            }
+        } else if j < m
+            && line_matches(&expected[i], &actual[j])
+            && cost[i][j] == cost[i + 1][j + 1]
+        {
+            out.push(expected[i].clone());
+            kept += 1;
+            i += 1;
+            j += 1;
+        } else if j < m && cost[i][j] == EDIT + cost[i][j + 1] {
+            out.push(actual[j].clone());
+            j += 1;
+        } else {
+            i += 1;
+        }
+    }
+    // With no line of the old output left, an ellipsis would only hide the
+    // new output: write it out.
+    if kept > 0 && matches(&out, actual) {
+        out
+    } else {
+        actual.to_vec()
+    }
+}
+
 /// Does one actual line match one expected line (with `[..]`)?
 pub fn line_matches(pattern: &str, line: &str) -> bool {
     if !pattern.contains("[..]") {
@@ -216,6 +288,79 @@ pub fn diff(expected: &[String], actual: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lines(text: &str) -> Vec<String> {
+        text.lines().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn bless_keeps_wildcards_and_ellipses_that_still_match() {
+        let expected = lines(
+            "   Compiling demo v[..]
+...
+    Finished dev
+old line
+",
+        );
+        let actual = lines(
+            "   Compiling demo v0.2.0
+   Compiling a
+   Compiling b
+    Finished dev
+new line
+",
+        );
+        assert_eq!(
+            blessed_lines(&expected, &actual),
+            lines(
+                "   Compiling demo v[..]
+...
+    Finished dev
+new line
+"
+            )
+        );
+        // Nothing matches any more: the actual output.
+        let actual = lines(
+            "error: no
+",
+        );
+        assert_eq!(
+            blessed_lines(
+                &lines(
+                    "ok [..]
+"
+                ),
+                &actual
+            ),
+            lines(
+                "error: no
+"
+            )
+        );
+        // Lines added around a wildcard line.
+        let actual = lines(
+            "first
+v 1.2
+last
+",
+        );
+        assert_eq!(
+            blessed_lines(
+                &lines(
+                    "v [..]
+"
+                ),
+                &actual
+            ),
+            lines(
+                "first
+v [..]
+last
+"
+            )
+        );
+    }
 
     fn s(lines: &[&str]) -> Vec<String> {
         lines.iter().map(|l| l.to_string()).collect()

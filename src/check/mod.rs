@@ -35,7 +35,7 @@ use rayon::prelude::*;
 
 use crate::book::{Book, display_path, normalize};
 use crate::cli::{CheckArgs, ReportFormat};
-use crate::codeblock::{BlockKind, CodeBlock};
+use crate::codeblock::{BlockKind, CodeBlock, Shell};
 use crate::error::{Error, Result};
 use crate::page::Page;
 use env::Env;
@@ -77,6 +77,13 @@ struct Ctx<'a> {
 /// Run `docs-check` with parsed arguments. Output goes to stdout (reports)
 /// and stderr (progress, notes). `Err` is bad input or an I/O failure.
 pub fn run(args: &CheckArgs) -> Result<Verdict> {
+    // Ctrl-C or SIGTERM: stop every page's commands, then exit as a signal
+    // would (128 + SIGINT). Fails only when a handler is already set.
+    let _ = ctrlc::set_handler(|| {
+        session::kill_all();
+        eprintln!("docs-check: interrupted; the commands of every page were stopped");
+        std::process::exit(130);
+    });
     let (root, page_args) = split_paths(&args.paths);
     let book = Book::load(&root)?;
     for w in &book.warnings {
@@ -405,6 +412,19 @@ fn run_block(
     let timeout = block.annotations.timeout.unwrap_or(ctx.default_timeout);
     if kind == BlockKind::Flake {
         return run_flake(block, kind, sandbox, env, ctx, timeout);
+    }
+    if let Shell::DevShell(_) = block.annotations.shell {
+        let flake = sandbox.path().join(sessions.flake_dir).join("flake.nix");
+        if !flake.is_file() {
+            let mut r = skipped(block, kind, String::new());
+            r.status = Status::Failed;
+            r.reason = None;
+            r.message = Some(format!(
+                "shell=devshell runs in the dev shell of the page's flake, but there is no {} in the page's sandbox yet; put a `nix file=flake.nix` block before this one",
+                Path::new(sessions.flake_dir).join("flake.nix").display()
+            ));
+            return r;
+        }
     }
     let mut launcher_session: Option<Session> = None;
     let (launcher, session): (Box<dyn ShellLauncher>, &mut Option<Session>) =

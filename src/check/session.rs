@@ -174,6 +174,7 @@ impl Session {
         drop(marker_copy);
         drop(cmd_copy);
         let pgid = child.id() as i32;
+        live_groups().push(pgid);
         let (tx, events) = sync_channel(16);
         let marker = format!("\x1eGBEND-{nonce}:").into_bytes();
         std::thread::Builder::new()
@@ -290,6 +291,24 @@ impl Drop for Session {
         self.commands = None;
         self.kill();
         let _ = self.child.wait();
+        live_groups().retain(|&g| g != self.pgid);
+    }
+}
+
+/// The process groups of the sessions now open.
+fn live_groups() -> std::sync::MutexGuard<'static, Vec<i32>> {
+    static GROUPS: std::sync::Mutex<Vec<i32>> = std::sync::Mutex::new(Vec::new());
+    GROUPS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// SIGKILL every open session's process group: on Ctrl-C or SIGTERM,
+/// before docs-check exits, so that no command of the book runs on.
+pub fn kill_all() {
+    for &pgid in live_groups().iter() {
+        // SAFETY: plain syscall on a group we started and have not reaped.
+        unsafe {
+            libc::killpg(pgid, libc::SIGKILL);
+        }
     }
 }
 

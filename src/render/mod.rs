@@ -85,12 +85,30 @@ fn build_keeping(args: &BuildArgs, keep: bool) -> Result<(BuildReport, Built)> {
     links::check(&book)?;
     check_additional_files(&book)?;
     let theme = Theme::load(&book.root)?;
+    let mut report_warning = None;
     let report = match checks::report_path(
         args.checks.as_deref(),
         &book.root,
         &book.config.check.report,
     ) {
-        Some(path) => Some(CheckReport::load(&path, &book.root, &book.config.book.src)?),
+        Some(path) => {
+            let report = CheckReport::load(&path, &book.root, &book.config.book.src)?;
+            let checked = book
+                .pages
+                .iter()
+                .flat_map(|p| &p.blocks)
+                .filter(|b| b.is_checked());
+            let (total, found) = checked.fold((0, 0), |(t, f), b| {
+                (t + 1, f + usize::from(report.get(b).is_some()))
+            });
+            if total > 0 && found == 0 {
+                report_warning = Some(format!(
+                    "{}: the report has none of this book's {total} checked blocks; every block shows \"not checked\" (run docs-check again)",
+                    path.display()
+                ));
+            }
+            Some(report)
+        }
         None => None,
     };
     let dest = dest_dir(args, &book);
@@ -115,7 +133,12 @@ fn build_keeping(args: &BuildArgs, keep: bool) -> Result<(BuildReport, Built)> {
         dest,
         pages: book.pages.len(),
         search_index_bytes,
-        warnings: book.warnings.clone(),
+        warnings: book
+            .warnings
+            .iter()
+            .cloned()
+            .chain(report_warning)
+            .collect(),
         elapsed: started.elapsed(),
     };
     Ok((

@@ -34,6 +34,20 @@ pub struct BlockCheck {
     pub reason: Option<String>,
     #[serde(default)]
     pub message: Option<String>,
+    #[serde(default)]
+    pub commands: Vec<CommandCheck>,
+}
+
+/// One command of a block in the report, as the site needs it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommandCheck {
+    pub line: usize,
+    #[serde(default)]
+    pub command: String,
+    pub status: Status,
+    /// Unified diff of the expected against the actual output.
+    #[serde(default)]
+    pub diff: Option<String>,
 }
 
 impl BlockCheck {
@@ -184,11 +198,48 @@ pub fn badge(check: Option<&BlockCheck>, date: Option<&str>) -> String {
         None => "Not checked by docs-check".to_string(),
     };
     let title = title.trim_end_matches([':', ' ']);
+    // A failed command's output diff, folded under the badge.
+    let diff = check
+        .filter(|c| c.status == Status::Failed)
+        .and_then(|c| c.commands.iter().find(|x| x.status == Status::Failed))
+        .and_then(|x| x.diff.as_deref().map(|d| (x, d)))
+        .map(|(x, d)| {
+            format!(
+                "<details class=\"check-diff\"><summary>line {}: <code>{}</code></summary><pre>{}</pre></details>",
+                x.line,
+                escape_html(&x.command),
+                diff_html(d)
+            )
+        })
+        .unwrap_or_default();
     format!(
-        "<div class=\"check check-{class}\" title=\"{}\"><span class=\"check-label\">{label}</span> <span class=\"check-detail\">{}</span></div>",
+        "<div class=\"check check-{class}\" title=\"{}\"><span class=\"check-label\">{label}</span> <span class=\"check-detail\">{}</span>{diff}</div>",
         escape_html(title),
         escape_html(&detail)
     )
+}
+
+/// A unified diff with its removed and added lines marked.
+fn diff_html(diff: &str) -> String {
+    let mut out = String::with_capacity(diff.len() * 2);
+    for line in diff.lines() {
+        let class = match line.chars().next() {
+            Some('-') if !line.starts_with("---") => Some("del"),
+            Some('+') if !line.starts_with("+++") => Some("ins"),
+            _ => None,
+        };
+        match class {
+            Some(c) => out.push_str(&format!(
+                "<span class=\"diff-{c}\">{}</span>\n",
+                escape_html(line)
+            )),
+            None => {
+                out.push_str(&escape_html(line));
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// The badge of `block` under `report` (`None`: no report).
@@ -315,7 +366,7 @@ mod tests {
       "totals": {"passed": 1, "failed": 1, "skipped": 1},
       "blocks": [
         {"page": "content/p.md", "line": 1, "index": 0, "lang": "console", "kind": "console", "status": "passed", "commands": [], "duration_ms": 1},
-        {"page": "content/p.md", "line": 5, "index": 1, "lang": "console", "kind": "console", "status": "failed", "message": "exit code 1 <bad>", "commands": [], "duration_ms": 1},
+        {"page": "content/p.md", "line": 5, "index": 1, "lang": "console", "kind": "console", "status": "failed", "message": "exit code 1 <bad>", "commands": [{"line": 6, "command": "false <x>", "status": "failed", "diff": "--- expected\n+++ actual\n-yes\n+no\n"}], "duration_ms": 1},
         {"page": "content/p.md", "line": 9, "index": 2, "lang": "console", "kind": "console", "status": "skipped", "reason": "needs network", "commands": [], "duration_ms": 1}
       ],
       "flakes": []
@@ -356,6 +407,17 @@ mod tests {
         assert!(b[1].contains("<span class=\"check-label\">failed</span>"));
         assert!(b[1].contains("exit code 1 &lt;bad&gt;"));
         assert!(!b[1].contains("<bad>"));
+        assert!(
+            b[1].contains("<summary>line 6: <code>false &lt;x&gt;</code></summary>"),
+            "{}",
+            b[1]
+        );
+        assert!(
+            b[1].contains(
+                "<span class=\"diff-del\">-yes</span>\n<span class=\"diff-ins\">+no</span>"
+            )
+        );
+        assert!(!b[0].contains("<details"));
         assert!(b[2].contains("check check-skipped"));
         assert!(b[2].contains("<span class=\"check-label\">skipped</span> <span class=\"check-detail\">needs network</span>"));
         assert!(b[3].contains("check check-unchecked"));

@@ -21,6 +21,22 @@ pub fn syntaxes() -> &'static SyntaxSet {
     SET.get_or_init(two_face::syntax::extra_newlines)
 }
 
+/// Load the syntax set and compile the patterns of the common languages'
+/// first lines, so that the first pages do not wait for it.
+pub fn warm_up() {
+    for (lang, code) in [
+        ("bash", "x=\"$(echo a)\" # c\n"),
+        ("rust", "fn main() { let x: u8 = 1; }\n"),
+        ("nix", "{ a = \"b\"; }\n"),
+        ("toml", "[a]\nb = \"c\"\n"),
+        ("json", "{\"a\": [1]}\n"),
+    ] {
+        if let Some(syntax) = syntax_for(lang) {
+            highlight_with(syntax, code);
+        }
+    }
+}
+
 /// The syntax used for a block language, if any.
 fn syntax_for(lang: &str) -> Option<&'static SyntaxReference> {
     let token = match lang {

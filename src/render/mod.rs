@@ -78,9 +78,7 @@ fn build_keeping(args: &BuildArgs, keep: bool) -> Result<(BuildReport, Built)> {
     let started = Instant::now();
     // Loading the syntax definitions takes tens of milliseconds; do it
     // while the book loads rather than when the first block needs them.
-    rayon::spawn(|| {
-        highlight::syntaxes();
-    });
+    rayon::spawn(highlight::warm_up);
     let book = Book::load(&args.book_dir)?;
     links::check(&book)?;
     check_additional_files(&book)?;

@@ -157,13 +157,14 @@ impl LiveSite {
         }
         site.status_page()?;
         for (i, sections) in fresh {
-            self.built.sections[i] = sections;
+            let docs = sections
+                .iter()
+                .map(|s| search::Doc::new(s, &mut self.built.terms))
+                .collect();
+            self.built.docs[i] = docs;
         }
-        let mut index = search::Index::default();
-        for s in self.built.sections.iter().flatten() {
-            index.add(s);
-        }
-        out.write(Path::new("searchindex.js"), index.to_js().as_bytes())?;
+        let index = search::index_js(&self.built.terms, self.built.docs.iter().flatten());
+        out.write(Path::new("searchindex.js"), index.as_bytes())?;
         Ok(Update::Pages {
             pages: indices
                 .iter()

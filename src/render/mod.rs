@@ -69,8 +69,9 @@ pub(crate) struct Built {
     book: Book,
     theme: Theme,
     report: Option<CheckReport>,
-    /// Each page's search sections, in reading order.
-    sections: Vec<Vec<search::Section>>,
+    /// Each page's search docs, in reading order, and their terms.
+    docs: Vec<Vec<search::Doc>>,
+    terms: search::Terms,
 }
 
 /// Build the site; with `keep`, also what is needed to re-render a page.
@@ -114,14 +115,14 @@ fn build_keeping(args: &BuildArgs, keep: bool) -> Result<(BuildReport, Built)> {
     output::check_dest(&dest, &book.root, &src)?;
     let staging = output::Staging::new(&dest)?;
     let out = output::SiteDir::new(staging.path());
-    let mut sections = Vec::new();
-    let search_index_bytes = render_site(
+    let mut docs = Vec::new();
+    let (search_index_bytes, terms) = render_site(
         &book,
         &theme,
         report.as_ref(),
         &out,
         args.live_reload.as_deref(),
-        keep.then_some(&mut sections),
+        keep.then_some(&mut docs),
     )?;
     if staging.reused() {
         out.remove_unwritten()?;
@@ -145,7 +146,8 @@ fn build_keeping(args: &BuildArgs, keep: bool) -> Result<(BuildReport, Built)> {
             book,
             theme,
             report,
-            sections,
+            docs,
+            terms,
         },
     ))
 }
@@ -170,8 +172,8 @@ fn render_site(
     report: Option<&CheckReport>,
     out: &SiteDir,
     live_reload: Option<&str>,
-    mut sections_sink: Option<&mut Vec<Vec<search::Section>>>,
-) -> Result<usize> {
+    mut docs_sink: Option<&mut Vec<Vec<search::Doc>>>,
+) -> Result<(usize, search::Terms)> {
     let config = &book.config;
     let site = Site::new(book, theme, report, out, live_reload);
 
@@ -190,7 +192,8 @@ fn render_site(
     // Pages are rendered in parallel a chunk at a time, and each chunk's
     // search sections go into the index at once, so that memory holds the
     // words of one chunk, not of the whole book.
-    let mut index = search::Index::default();
+    let mut terms = search::Terms::default();
+    let mut docs = Vec::new();
     let mut errors: Vec<Error> = Vec::new();
     for (c, chunk) in book.pages.chunks(RENDER_CHUNK).enumerate() {
         let rendered: Vec<Result<Vec<search::Section>>> = chunk
@@ -201,11 +204,13 @@ fn render_site(
         for r in rendered {
             match r {
                 Ok(sections) => {
-                    for s in &sections {
-                        index.add(s);
-                    }
-                    if let Some(sink) = sections_sink.as_deref_mut() {
-                        sink.push(sections);
+                    let page: Vec<search::Doc> = sections
+                        .iter()
+                        .map(|s| search::Doc::new(s, &mut terms))
+                        .collect();
+                    match docs_sink.as_deref_mut() {
+                        Some(sink) => sink.push(page),
+                        None => docs.extend(page),
                     }
                 }
                 Err(e) => {
@@ -224,7 +229,10 @@ fn render_site(
     // The index is written while the other files are copied.
     let (index, copied) = rayon::join(
         || -> Result<usize> {
-            let index = index.to_js();
+            let index = match docs_sink.as_deref() {
+                Some(pages) => search::index_js(&terms, pages.iter().flatten()),
+                None => search::index_js(&terms, &docs),
+            };
             out.write(Path::new("searchindex.js"), index.as_bytes())?;
             Ok(index.len())
         },
@@ -254,7 +262,7 @@ fn render_site(
     if let Some(cname) = &config.output.html.cname {
         out.write(Path::new("CNAME"), format!("{cname}\n").as_bytes())?;
     }
-    Ok(index_bytes)
+    Ok((index_bytes, terms))
 }
 
 impl<'a> Site<'a> {

@@ -166,82 +166,98 @@ fn push_term(out: &mut Vec<String>, term: &str) {
     }
 }
 
-/// The search index, built a section at a time so that a section's words
-/// can be dropped as soon as they are counted.
+/// The index terms met so far, each with a number.
 #[derive(Debug, Default)]
-pub struct Index {
-    /// `[title, url, excerpt]` of each doc, already JSON.
-    docs: Vec<String>,
-    docs_len: usize,
-    /// Each term and the docs it occurs in, in order of addition.
-    terms: HashMap<String, Vec<u32>>,
+pub struct Terms {
+    ids: HashMap<String, u32>,
+    names: Vec<String>,
 }
 
-impl Index {
-    /// Add one section as the next doc.
-    pub fn add(&mut self, section: &Section) {
-        let doc = self.docs.len() as u32;
-        let entry = format!(
-            "[{},{},{}]",
-            json(&section.title),
-            json(&section.url),
-            json(&section.excerpt)
-        );
-        self.docs_len += entry.len() + 1;
-        self.docs.push(entry);
-        for w in section.words.iter().chain(&section.title_words) {
-            match self.terms.get_mut(w.as_str()) {
-                Some(docs) => docs.push(doc),
-                None => {
-                    self.terms.insert(w.clone(), vec![doc]);
-                }
-            }
+impl Terms {
+    fn id(&mut self, term: &str) -> u32 {
+        if let Some(&id) = self.ids.get(term) {
+            return id;
         }
+        let id = self.names.len() as u32;
+        self.ids.insert(term.to_string(), id);
+        self.names.push(term.to_string());
+        id
     }
+}
 
-    /// The text of `searchindex.js`.
-    pub fn to_js(&self) -> String {
-        let mut terms: Vec<(&String, &Vec<u32>)> = self.terms.iter().collect();
-        terms.sort_unstable_by_key(|(t, _)| t.as_str());
-        let postings: usize = terms.iter().map(|(t, d)| t.len() + 4 + d.len() * 6).sum();
-        let mut out = String::with_capacity(64 + self.docs_len + postings);
-        out.push_str("window.guidebookSearchIndex = {docs: [");
-        for (i, doc) in self.docs.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            out.push_str(doc);
+/// One doc of the index: a section with its words turned into term
+/// numbers, so that the book's words are held once, not once per section.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    /// `[title, url, excerpt]`, as JSON.
+    json: String,
+    /// The section's terms, title terms a second time.
+    terms: Vec<u32>,
+}
+
+impl Doc {
+    pub fn new(section: &Section, terms: &mut Terms) -> Doc {
+        Doc {
+            json: format!(
+                "[{},{},{}]",
+                json(&section.title),
+                json(&section.url),
+                json(&section.excerpt)
+            ),
+            terms: section
+                .words
+                .iter()
+                .chain(&section.title_words)
+                .map(|w| terms.id(w))
+                .collect(),
         }
-        out.push_str("], terms: {");
-        let mut number = itoa::Buffer::new();
-        for (i, (term, docs)) in terms.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            // Terms are letters, digits and `_` (see `words`): nothing to escape.
-            out.push('"');
-            out.push_str(term);
-            out.push_str("\":[");
-            for (j, d) in docs.iter().enumerate() {
-                if j > 0 {
-                    out.push(',');
-                }
-                out.push_str(number.format(*d));
-            }
-            out.push(']');
-        }
-        out.push_str("}};\n");
-        out
     }
+}
+
+/// The text of `searchindex.js` for `docs`, in order.
+pub fn index_js<'a>(terms: &Terms, docs: impl IntoIterator<Item = &'a Doc>) -> String {
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); terms.names.len()];
+    let mut out = String::from("window.guidebookSearchIndex = {docs: [");
+    for (n, doc) in docs.into_iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&doc.json);
+        for &t in &doc.terms {
+            postings[t as usize].push(n as u32);
+        }
+    }
+    out.push_str("], terms: {");
+    let mut order: Vec<u32> = (0..terms.names.len() as u32)
+        .filter(|&t| !postings[t as usize].is_empty())
+        .collect();
+    order.sort_unstable_by_key(|&t| terms.names[t as usize].as_str());
+    let mut number = itoa::Buffer::new();
+    for (i, &t) in order.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        // Terms are letters, digits and `_` (see `words`): nothing to escape.
+        out.push('"');
+        out.push_str(&terms.names[t as usize]);
+        out.push_str("\":[");
+        for (j, d) in postings[t as usize].iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(number.format(*d));
+        }
+        out.push(']');
+    }
+    out.push_str("}};\n");
+    out
 }
 
 /// The text of `searchindex.js` for all sections of the book.
-pub fn index_js(sections: &[Section]) -> String {
-    let mut index = Index::default();
-    for s in sections {
-        index.add(s);
-    }
-    index.to_js()
+pub fn sections_js(sections: &[Section]) -> String {
+    let mut terms = Terms::default();
+    let docs: Vec<Doc> = sections.iter().map(|s| Doc::new(s, &mut terms)).collect();
+    index_js(&terms, &docs)
 }
 
 /// A JSON string literal that is also safe inside a `<script>`.
@@ -308,7 +324,7 @@ mod tests {
 
     #[test]
     fn title_words_weigh_twice() {
-        let js = index_js(&[
+        let js = sections_js(&[
             Section {
                 title: "A".into(),
                 url: "a.html".into(),

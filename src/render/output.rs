@@ -497,5 +497,22 @@ mod tests {
             fs::read_to_string(previous.join("mine.txt")).unwrap(),
             "keep"
         );
+        // Builds still replace the site; the old one is deleted instead.
+        for text in ["one", "two"] {
+            let staging = Staging::new(&dest).unwrap();
+            fs::write(staging.path().join("a.html"), text).unwrap();
+            staging.commit(&dest).unwrap();
+            assert_eq!(fs::read_to_string(dest.join("a.html")).unwrap(), text);
+        }
+        assert_eq!(
+            fs::read_to_string(previous.join("mine.txt")).unwrap(),
+            "keep"
+        );
+        let mut left: Vec<_> = fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".book.previous", "book", "content"]);
     }
 }

@@ -214,15 +214,22 @@ fn screenshot_of_a_page() {
         "file://{}",
         site().join("fix/check-binaries.html").display()
     );
+    screenshot(&bin, &url, "1280,900", &shot, "check-binaries.png");
+}
+
+/// Photograph `url` into `shot` at `size` (`W,H`), check that it is a PNG
+/// with something on it, and keep a copy as `name` in
+/// `$GUIDEBOOK_SCREENSHOTS` when that is set.
+fn screenshot(bin: &Path, url: &str, size: &str, shot: &Path, name: &str) {
     run_chromium(
-        &bin,
+        bin,
         &[
             &format!("--screenshot={}", shot.display()),
-            "--window-size=1280,900",
+            &format!("--window-size={size}"),
         ],
-        &url,
+        url,
     );
-    let bytes = std::fs::read(&shot).expect("no screenshot written");
+    let bytes = std::fs::read(shot).expect("no screenshot written");
     assert!(bytes.starts_with(b"\x89PNG"), "not a PNG");
     assert!(
         bytes.len() > 20_000,
@@ -230,7 +237,7 @@ fn screenshot_of_a_page() {
         bytes.len()
     );
     if let Ok(dir) = std::env::var("GUIDEBOOK_SCREENSHOTS") {
-        let _ = std::fs::copy(&shot, Path::new(&dir).join("check-binaries.png"));
+        let _ = std::fs::copy(shot, Path::new(&dir).join(name));
     }
 }
 
@@ -401,24 +408,8 @@ fn check_badges_of_a_checked_page() {
     );
 
     let shot = tmp.path().join("badges.png");
-    run_chromium(
-        &bin,
-        &[
-            &format!("--screenshot={}", shot.display()),
-            "--window-size=1280,1000",
-        ],
-        &format!("file://{}", site.join("checked.html").display()),
-    );
-    let bytes = std::fs::read(&shot).expect("no screenshot written");
-    assert!(bytes.starts_with(b"\x89PNG"), "not a PNG");
-    assert!(
-        bytes.len() > 20_000,
-        "screenshot looks blank ({} bytes)",
-        bytes.len()
-    );
-    if let Ok(dir) = std::env::var("GUIDEBOOK_SCREENSHOTS") {
-        let _ = std::fs::copy(&shot, Path::new(&dir).join("badges.png"));
-    }
+    let url = format!("file://{}", site.join("checked.html").display());
+    screenshot(&bin, &url, "1280,1000", &shot, "badges.png");
 }
 
 fn attr(dom: &str, name: &str) -> Option<String> {

@@ -68,6 +68,13 @@ fn run(mut cmd: Command) -> Run {
     }
 }
 
+/// `guidebook ARGS` run in `dir`.
+fn guidebook(dir: &Path, args: &[&str]) -> Run {
+    let mut cmd = Command::cargo_bin("guidebook").unwrap();
+    cmd.current_dir(dir).args(args);
+    run(cmd)
+}
+
 fn last_line(s: &str) -> &str {
     s.trim_end().lines().last().unwrap_or("")
 }
@@ -491,16 +498,10 @@ fn site_shows_the_report_beside_each_block() {
     let book = Copy::new("fail");
     let r = run(book.check(&["--report", "report.json"]));
     assert_eq!(r.code, 1, "{}", r.stdout);
-    let mut build = Command::cargo_bin("guidebook").unwrap();
-    build.current_dir(book.path("")).args([
-        "build",
-        "fail",
-        "-d",
-        "site",
-        "--checks",
-        "report.json",
-    ]);
-    let b = run(build);
+    let b = guidebook(
+        &book.path(""),
+        &["build", "fail", "-d", "site", "--checks", "report.json"],
+    );
     assert_eq!(b.code, 0, "{}", b.stderr);
     let html: String = walkdir::WalkDir::new(book.path("site"))
         .into_iter()
@@ -523,16 +524,10 @@ fn site_shows_the_report_beside_each_block() {
 
     // The report matches the book however each tool was pointed at it:
     // checked from the book's parent, built from inside the book.
-    let mut build = Command::cargo_bin("guidebook").unwrap();
-    build.current_dir(book.path("fail")).args([
-        "build",
-        ".",
-        "-d",
-        "../site2",
-        "--checks",
-        "../report.json",
-    ]);
-    let b = run(build);
+    let b = guidebook(
+        &book.path("fail"),
+        &["build", ".", "-d", "../site2", "--checks", "../report.json"],
+    );
     assert_eq!(b.code, 0, "{}", b.stderr);
     let status = std::fs::read_to_string(book.path("site2/status.html")).unwrap();
     assert!(
@@ -546,16 +541,10 @@ fn site_shows_the_report_beside_each_block() {
         r#"{"generated_at": "2026-01-01T00:00:00Z", "blocks": [{"page": "x.md", "source": "x.md", "line": 1, "status": "passed"}]}"#,
     )
     .unwrap();
-    let mut build = Command::cargo_bin("guidebook").unwrap();
-    build.current_dir(book.path("")).args([
-        "build",
-        "fail",
-        "-d",
-        "site",
-        "--checks",
-        "other.json",
-    ]);
-    let b = run(build);
+    let b = guidebook(
+        &book.path(""),
+        &["build", "fail", "-d", "site", "--checks", "other.json"],
+    );
     assert_eq!(b.code, 0, "{}", b.stderr);
     assert!(
         b.stderr
@@ -566,11 +555,10 @@ fn site_shows_the_report_beside_each_block() {
 
     // A report that is not JSON is an error naming the file.
     std::fs::write(book.path("bad.json"), "not json").unwrap();
-    let mut build = Command::cargo_bin("guidebook").unwrap();
-    build
-        .current_dir(book.path(""))
-        .args(["build", "fail", "-d", "site", "--checks", "bad.json"]);
-    let b = run(build);
+    let b = guidebook(
+        &book.path(""),
+        &["build", "fail", "-d", "site", "--checks", "bad.json"],
+    );
     assert_ne!(b.code, 0);
     assert!(b.stderr.contains("bad.json"), "{}", b.stderr);
 }

@@ -46,7 +46,7 @@ pub struct LiveSite {
 impl LiveSite {
     /// Build the whole site, keeping what a page update needs.
     pub fn build(args: &BuildArgs) -> Result<(LiveSite, BuildReport)> {
-        let (report, built) = build_keeping(args, true)?;
+        let (report, built) = build_keeping(args)?;
         let src = built.book.root.join(&built.book.config.book.src);
         let src = std::fs::canonicalize(&src).unwrap_or(src);
         let live = LiveSite {

@@ -61,7 +61,7 @@ pub fn dest_dir(args: &BuildArgs, book: &Book) -> PathBuf {
 
 /// Build the site of the book at `args.book_dir`.
 pub fn build(args: &BuildArgs) -> Result<BuildReport> {
-    build_keeping(args, false).map(|(report, _)| report)
+    build_keeping(args).map(|(report, _)| report)
 }
 
 /// What a build keeps for [`live::LiveSite`] to re-render single pages.
@@ -74,8 +74,8 @@ pub(crate) struct Built {
     terms: search::Terms,
 }
 
-/// Build the site; with `keep`, also what is needed to re-render a page.
-fn build_keeping(args: &BuildArgs, keep: bool) -> Result<(BuildReport, Built)> {
+/// Build the site; also what is needed to re-render a page.
+fn build_keeping(args: &BuildArgs) -> Result<(BuildReport, Built)> {
     let started = Instant::now();
     // Loading the syntax definitions takes tens of milliseconds; do it
     // while the book loads rather than when the first block needs them.
@@ -115,14 +115,12 @@ fn build_keeping(args: &BuildArgs, keep: bool) -> Result<(BuildReport, Built)> {
     output::check_dest(&dest, &book.root, &src)?;
     let staging = output::Staging::new(&dest)?;
     let out = output::SiteDir::new(staging.path());
-    let mut docs = Vec::new();
-    let (search_index_bytes, terms) = render_site(
+    let (search_index_bytes, terms, docs) = render_site(
         &book,
         &theme,
         report.as_ref(),
         &out,
         args.live_reload.as_deref(),
-        keep.then_some(&mut docs),
     )?;
     if staging.reused() {
         out.remove_unwritten()?;
@@ -165,15 +163,15 @@ struct Site<'a> {
     report: Option<&'a CheckReport>,
 }
 
-/// Render the whole site into `out`; the size of the search index.
+/// Render the whole site into `out`; the size of the search index, and
+/// each page's search docs with their terms.
 fn render_site(
     book: &Book,
     theme: &Theme,
     report: Option<&CheckReport>,
     out: &SiteDir,
     live_reload: Option<&str>,
-    mut docs_sink: Option<&mut Vec<Vec<search::Doc>>>,
-) -> Result<(usize, search::Terms)> {
+) -> Result<(usize, search::Terms, Vec<Vec<search::Doc>>)> {
     let config = &book.config;
     let site = Site::new(book, theme, report, out, live_reload);
 
@@ -190,10 +188,10 @@ fn render_site(
         fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
     }
     // Pages are rendered in parallel a chunk at a time, and each chunk's
-    // search sections go into the index at once, so that memory holds the
-    // words of one chunk, not of the whole book.
+    // search sections become docs of term numbers at once, so that memory
+    // holds the words of one chunk, not of the whole book.
     let mut terms = search::Terms::default();
-    let mut docs = Vec::new();
+    let mut docs = Vec::with_capacity(book.pages.len());
     let mut errors: Vec<Error> = Vec::new();
     for (c, chunk) in book.pages.chunks(RENDER_CHUNK).enumerate() {
         let rendered: Vec<Result<Vec<search::Section>>> = chunk
@@ -203,16 +201,12 @@ fn render_site(
             .collect();
         for r in rendered {
             match r {
-                Ok(sections) => {
-                    let page: Vec<search::Doc> = sections
+                Ok(sections) => docs.push(
+                    sections
                         .iter()
                         .map(|s| search::Doc::new(s, &mut terms))
-                        .collect();
-                    match docs_sink.as_deref_mut() {
-                        Some(sink) => sink.push(page),
-                        None => docs.extend(page),
-                    }
-                }
+                        .collect(),
+                ),
                 Err(e) => {
                     if !errors.iter().any(|x| x.to_string() == e.to_string()) {
                         errors.push(e);
@@ -229,10 +223,7 @@ fn render_site(
     // The index is written while the other files are copied.
     let (index, copied) = rayon::join(
         || -> Result<usize> {
-            let index = match docs_sink.as_deref() {
-                Some(pages) => search::index_js(&terms, pages.iter().flatten()),
-                None => search::index_js(&terms, &docs),
-            };
+            let index = search::index_js(&terms, docs.iter().flatten());
             out.write(Path::new("searchindex.js"), index.as_bytes())?;
             Ok(index.len())
         },
@@ -262,7 +253,7 @@ fn render_site(
     if let Some(cname) = &config.output.html.cname {
         out.write(Path::new("CNAME"), format!("{cname}\n").as_bytes())?;
     }
-    Ok((index_bytes, terms))
+    Ok((index_bytes, terms, docs))
 }
 
 impl<'a> Site<'a> {

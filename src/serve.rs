@@ -106,6 +106,9 @@ fn watch(
             changed.sort();
             changed.dedup();
             let outcome = live.update(&changed);
+            if matches!(outcome, Ok(Update::Nothing)) {
+                continue;
+            }
             let (lock, cvar) = &*shared;
             let mut state = lock.lock().unwrap_or_else(|p| p.into_inner());
             state.generation += 1;
@@ -124,6 +127,7 @@ fn watch(
                     );
                     state.error = None;
                 }
+                Ok(Update::Nothing) => {}
                 Err(e) => {
                     eprintln!("{e}");
                     state.error = Some(e.to_string());

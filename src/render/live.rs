@@ -28,6 +28,9 @@ pub enum Update {
         pages: Vec<PathBuf>,
         elapsed: Duration,
     },
+    /// Nothing of the book changed (a file came and went, as editors'
+    /// temporary files do).
+    Nothing,
 }
 
 pub struct LiveSite {
@@ -70,7 +73,8 @@ impl LiveSite {
         let mut changed = changed.to_vec();
         changed.append(&mut self.pending);
         match self.changed_pages(&changed) {
-            Some(pages) if !pages.is_empty() && !self.needs_full => {
+            Some(pages) if pages.is_empty() && !self.needs_full => Ok(Update::Nothing),
+            Some(pages) if !self.needs_full => {
                 let outcome = self.update_pages(&pages);
                 if outcome.is_err() {
                     self.pending = changed;
@@ -90,20 +94,25 @@ impl LiveSite {
         }
     }
 
-    /// The reading-order indices of the changed files when every one of them
-    /// is a page of the book that still exists; `None` when anything else
-    /// changed.
+    /// The reading-order indices of the changed pages, when the changes are
+    /// edits of pages of the book, or files that are gone again and were no
+    /// pages (editors' temporary files); `None` when anything else changed.
     fn changed_pages(&self, changed: &[PathBuf]) -> Option<Vec<usize>> {
         let mut pages = Vec::new();
         for path in changed {
             let path = absolute(path)?;
-            let rel = path.strip_prefix(&self.src).ok()?;
-            if rel == Path::new(SUMMARY_FILE) || !path.is_file() {
-                return None;
-            }
-            let i = self.built.book.index_of(rel)?;
-            if !pages.contains(&i) {
-                pages.push(i);
+            let page = path
+                .strip_prefix(&self.src)
+                .ok()
+                .and_then(|rel| self.built.book.index_of(rel));
+            match page {
+                Some(i) if path.is_file() => {
+                    if !pages.contains(&i) {
+                        pages.push(i);
+                    }
+                }
+                None if !path.exists() && !path.ends_with(SUMMARY_FILE) => {}
+                _ => return None,
             }
         }
         Some(pages)
@@ -232,13 +241,26 @@ mod tests {
                 assert_eq!(pages.len(), 1);
                 assert!(pages[0].ends_with("src/two.md"), "{pages:?}");
             }
-            Update::Full(_) => panic!("a page edit rebuilt the whole site"),
+            other => panic!("a page edit did not update the page: {other:?}"),
         }
         let two = fs::read_to_string(site.join("two.html")).unwrap();
         assert!(two.contains("A zanzibar appears."));
         assert_eq!(modified(&site.join("one.html")), one_before);
         let index = fs::read_to_string(site.join("searchindex.js")).unwrap();
         assert!(index.contains("\"zanzibar\""), "search index not updated");
+    }
+
+    #[test]
+    fn editor_temporary_files_change_nothing_other_files_rebuild() {
+        let (dir, args) = book();
+        let (mut live, _) = LiveSite::build(&args).unwrap();
+        // vim probes a folder with a file named 4913, then removes it.
+        let gone = dir.path().join("src/4913");
+        assert!(matches!(live.update(&[gone]).unwrap(), Update::Nothing));
+        write(dir.path(), "src/logo.svg", "<svg/>");
+        let update = live.update(&[dir.path().join("src/logo.svg")]).unwrap();
+        assert!(matches!(update, Update::Full(_)));
+        assert!(dir.path().join("site/logo.svg").is_file());
     }
 
     #[test]

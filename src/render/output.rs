@@ -227,13 +227,27 @@ impl SiteDir {
 /// first truncating it to zero, then cut it to length. Emptying a file and
 /// writing it again makes some file systems free and reallocate its blocks
 /// and flush it on close (ext4's `auto_da_alloc`); writing over it does not.
+/// A file with other hard links is replaced rather than written over, so
+/// that a hard-linked copy of an old site stays as it was.
 fn overwrite(path: &Path, data: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)?;
+    let open = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+    };
+    let mut file = open()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        if file.metadata()?.nlink() > 1 {
+            drop(file);
+            fs::remove_file(path)?;
+            file = open()?;
+        }
+    }
     file.write_all(data)?;
     if file.metadata()?.len() > data.len() as u64 {
         file.set_len(data.len() as u64)?;
@@ -481,6 +495,26 @@ mod tests {
                 assert!(!dest.join("old").exists(), "empty folder left behind");
             }
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn hard_linked_files_of_an_old_site_stay_as_they_were() {
+        let (_dir, root, _src) = setup();
+        let dest = root.join("book");
+        let backup = root.join("backup.html");
+        for text in ["one", "two", "three"] {
+            let staging = Staging::new(&dest).unwrap();
+            let site = SiteDir::new(staging.path());
+            site.write(Path::new("a.html"), text.as_bytes()).unwrap();
+            site.remove_unwritten().unwrap();
+            staging.commit(&dest).unwrap();
+            if text == "one" {
+                fs::hard_link(dest.join("a.html"), &backup).unwrap();
+            }
+            assert_eq!(fs::read_to_string(dest.join("a.html")).unwrap(), text);
+        }
+        assert_eq!(fs::read_to_string(&backup).unwrap(), "one");
     }
 
     #[test]

@@ -356,7 +356,8 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
     Ok(results)
 }
 
-fn skipped(block: &CodeBlock, kind: BlockKind, reason: String) -> BlockResult {
+/// The result of `block` with `status` and nothing else said yet.
+fn result(block: &CodeBlock, kind: BlockKind, status: Status) -> BlockResult {
     BlockResult {
         page: block.page.to_string_lossy().into_owned(),
         source: String::new(),
@@ -364,11 +365,26 @@ fn skipped(block: &CodeBlock, kind: BlockKind, reason: String) -> BlockResult {
         index: block.index,
         lang: block.lang.clone(),
         kind,
-        status: Status::Skipped,
-        reason: Some(reason),
+        status,
+        reason: None,
         message: None,
         commands: Vec::new(),
         duration_ms: 0,
+    }
+}
+
+fn skipped(block: &CodeBlock, kind: BlockKind, reason: String) -> BlockResult {
+    BlockResult {
+        reason: Some(reason),
+        ..result(block, kind, Status::Skipped)
+    }
+}
+
+/// A block that failed before any of its commands ran.
+fn failed(block: &CodeBlock, kind: BlockKind, message: String) -> BlockResult {
+    BlockResult {
+        message: Some(message),
+        ..result(block, kind, Status::Failed)
     }
 }
 
@@ -401,11 +417,7 @@ fn run_block(
     if let Some(missing) = ctx.needs.missing(needs) {
         let reason = need_reason(missing);
         if ctx.strict {
-            let mut r = skipped(block, kind, reason.clone());
-            r.status = Status::Failed;
-            r.reason = None;
-            r.message = Some(format!("{reason} (--strict)"));
-            return r;
+            return failed(block, kind, format!("{reason} (--strict)"));
         }
         return skipped(block, kind, reason);
     }
@@ -416,14 +428,14 @@ fn run_block(
     if let Shell::DevShell(_) = block.annotations.shell {
         let flake = sandbox.path().join(sessions.flake_dir).join("flake.nix");
         if !flake.is_file() {
-            let mut r = skipped(block, kind, String::new());
-            r.status = Status::Failed;
-            r.reason = None;
-            r.message = Some(format!(
-                "shell=devshell runs in the dev shell of the page's flake, but there is no {} in the page's sandbox yet; put a `nix file=flake.nix` block before this one",
-                Path::new(sessions.flake_dir).join("flake.nix").display()
-            ));
-            return r;
+            return failed(
+                block,
+                kind,
+                format!(
+                    "shell=devshell runs in the dev shell of the page's flake, but there is no {} in the page's sandbox yet; put a `nix file=flake.nix` block before this one",
+                    Path::new(sessions.flake_dir).join("flake.nix").display()
+                ),
+            );
         }
     }
     let mut launcher_session: Option<Session> = None;
@@ -550,22 +562,16 @@ fn run_block(
     if let Some(s) = launcher_session {
         sessions.shells.push((launcher_name, s));
     }
+    let status = if failed {
+        Status::Failed
+    } else {
+        Status::Passed
+    };
     BlockResult {
-        page: block.page.to_string_lossy().into_owned(),
-        source: String::new(),
-        line: block.line,
-        index: block.index,
-        lang: block.lang.clone(),
-        kind,
-        status: if failed {
-            Status::Failed
-        } else {
-            Status::Passed
-        },
-        reason: None,
         message,
         commands,
         duration_ms: started.elapsed().as_millis() as u64,
+        ..result(block, kind, status)
     }
 }
 
@@ -639,16 +645,9 @@ fn run_flake(
         }
     };
     BlockResult {
-        page,
-        source: String::new(),
-        line: block.line,
-        index: block.index,
-        lang: block.lang.clone(),
-        kind,
-        status,
-        reason: None,
         message,
         commands,
         duration_ms: started.elapsed().as_millis() as u64,
+        ..result(block, kind, status)
     }
 }

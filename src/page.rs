@@ -279,16 +279,22 @@ impl IdAllocator {
     }
 }
 
+/// A page `content/p.md` with source `src`, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_page(src: &str) -> Result<Page> {
+    Page::parse(
+        Path::new("content/p.md"),
+        Path::new("p.md"),
+        src.to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn page(src: &str) -> Result<Page> {
-        Page::parse(
-            Path::new("content/p.md"),
-            Path::new("p.md"),
-            src.to_string(),
-        )
+        test_page(src)
     }
 
     #[test]

@@ -373,11 +373,8 @@ mod tests {
     }"#;
 
     fn page() -> Page {
-        Page::parse(
-            Path::new("content/p.md"),
-            Path::new("p.md"),
-            "```console\n$ echo a\n```\n\n```console\n$ false\n```\n\n```console\n$ curl x\n```\n\n```console\n$ true\n```\n\n```text\nplain\n```\n"
-                .into(),
+        crate::page::test_page(
+            "```console\n$ echo a\n```\n\n```console\n$ false\n```\n\n```console\n$ curl x\n```\n\n```console\n$ true\n```\n\n```text\nplain\n```\n",
         )
         .unwrap()
     }

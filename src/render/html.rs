@@ -218,15 +218,9 @@ pub fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::Path;
 
     fn page(src: &str) -> Page {
-        Page::parse(
-            Path::new("content/p.md"),
-            Path::new("p.md"),
-            src.to_string(),
-        )
-        .unwrap()
+        crate::page::test_page(src).unwrap()
     }
 
     #[test]

@@ -388,6 +388,16 @@ impl Staging {
 mod tests {
     use super::*;
 
+    /// The sorted names in `dir`.
+    fn names_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
     fn setup() -> (tempfile::TempDir, PathBuf, PathBuf) {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("mybook");
@@ -447,12 +457,7 @@ mod tests {
         staging.commit(&dest).unwrap();
         assert!(!dest.join("a.html").exists());
         assert!(dest.join("b.html").exists() && dest.join(MARKER).exists());
-        let mut left: Vec<_> = fs::read_dir(&root)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
-        assert_eq!(left, [".book.previous", "book", "content"]);
+        assert_eq!(names_in(&root), [".book.previous", "book", "content"]);
         assert_eq!(
             fs::read_to_string(root.join(".book.previous/a.html")).unwrap(),
             "one"
@@ -542,11 +547,6 @@ mod tests {
             fs::read_to_string(previous.join("mine.txt")).unwrap(),
             "keep"
         );
-        let mut left: Vec<_> = fs::read_dir(&root)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        left.sort();
-        assert_eq!(left, [".book.previous", "book", "content"]);
+        assert_eq!(names_in(&root), [".book.previous", "book", "content"]);
     }
 }

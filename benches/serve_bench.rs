@@ -124,24 +124,22 @@ fn main() {
     }
     std::fs::write(&source, original).expect("restore page");
 
-    let mut reloads: Vec<f64> = samples.iter().map(|s| s.0.as_secs_f64() * 1e3).collect();
-    let mut pages_in: Vec<f64> = samples.iter().map(|s| s.1.as_secs_f64() * 1e3).collect();
-    reloads.sort_by(f64::total_cmp);
-    pages_in.sort_by(f64::total_cmp);
-    let pct = |v: &[f64], p: f64| v[((v.len() - 1) as f64 * p).round() as usize];
     println!("{saves} saves of one page; milliseconds from the save to:");
+    let reloads = samples.iter().map(|s| s.0);
+    let served = samples.iter().map(|s| s.1);
+    report("the reload event", reloads);
+    report("the new page served", served);
+}
+
+/// One line: median, 90th percentile and maximum of `times`, in ms.
+fn report(what: &str, times: impl Iterator<Item = Duration>) {
+    let mut ms: Vec<f64> = times.map(|t| t.as_secs_f64() * 1e3).collect();
+    ms.sort_by(f64::total_cmp);
+    let pct = |p: f64| ms[((ms.len() - 1) as f64 * p).round() as usize];
     println!(
-        "  {:<28} median {:>6.1}  p90 {:>6.1}  max {:>6.1}",
-        "the reload event",
-        pct(&reloads, 0.5),
-        pct(&reloads, 0.9),
-        pct(&reloads, 1.0)
-    );
-    println!(
-        "  {:<28} median {:>6.1}  p90 {:>6.1}  max {:>6.1}",
-        "the new page served",
-        pct(&pages_in, 0.5),
-        pct(&pages_in, 0.9),
-        pct(&pages_in, 1.0)
+        "  {what:<28} median {:>6.1}  p90 {:>6.1}  max {:>6.1}",
+        pct(0.5),
+        pct(0.9),
+        pct(1.0)
     );
 }

@@ -175,18 +175,6 @@ fn render_site(
     let config = &book.config;
     let site = Site::new(book, theme, report, out, live_reload);
 
-    // Make the page folders once, not once per page.
-    let mut folders: Vec<PathBuf> = site
-        .nav
-        .pages
-        .iter()
-        .filter_map(|p| out.root().join(&p.url).parent().map(Path::to_path_buf))
-        .collect();
-    folders.sort();
-    folders.dedup();
-    for folder in &folders {
-        fs::create_dir_all(folder).map_err(|e| Error::io(folder, e))?;
-    }
     // Pages are rendered in parallel a chunk at a time, and each chunk's
     // search sections become docs of term numbers at once, so that memory
     // holds the words of one chunk, not of the whole book.

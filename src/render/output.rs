@@ -156,10 +156,6 @@ impl SiteDir {
         }
     }
 
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
-
     /// Write `data` to `rel` (relative to the site), creating its folder.
     pub fn write(&self, rel: &Path, data: &[u8]) -> Result<()> {
         let path = self.prepare(rel)?;

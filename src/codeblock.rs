@@ -73,9 +73,17 @@ pub struct Annotations {
 pub const ATTRIBUTES: &[&str] = &[
     "file", "skip", "hidden", "timeout", "needs", "exit", "shell",
 ];
-/// Things a block may need; a missing one skips the block.
+/// Things a block may need; a missing one skips the block. All but
+/// `network` and `nightly` are programs on the PATH blocks get.
 pub const NEEDS: &[&str] = &[
-    "nix", "network", "rustup", "nightly", "cargo", "git", "docker",
+    "nix",
+    "network",
+    "rustup",
+    "nightly",
+    "cargo",
+    "git",
+    "docker",
+    "guidebook",
 ];
 /// Languages run as a bash script.
 pub const SCRIPT_LANGS: &[&str] = &["sh", "bash", "shell"];

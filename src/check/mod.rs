@@ -357,7 +357,11 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
             flake_dir: &flake_dir,
         };
         let result = match failed_flakes.get(&flake_dir) {
-            Some(by) if kind != BlockKind::Flake && nix::depends_on_flake(block) => {
+            Some(by)
+                if kind != BlockKind::Flake
+                    && block.annotations.skip.is_none()
+                    && nix::depends_on_flake(block) =>
+            {
                 nix::blocked(result(block, kind, Status::Blocked), by)
             }
             _ => run_block(block, kind, &sandbox, &env, &mut sessions, ctx),

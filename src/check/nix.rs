@@ -1081,6 +1081,60 @@ mod tests {
         );
     }
 
+    fn block_result(page: &str, line: usize, status: Status, cause: Option<&str>) -> BlockResult {
+        BlockResult {
+            page: page.into(),
+            source: String::new(),
+            line,
+            index: 0,
+            lang: "nix".into(),
+            kind: crate::codeblock::BlockKind::Flake,
+            status,
+            reason: None,
+            message: Some("boom".into()),
+            blocked_by: None,
+            not_verified: None,
+            cause: cause.map(str::to_string),
+            channels: Vec::new(),
+            commands: Vec::new(),
+            duration_ms: 0,
+        }
+    }
+
+    #[test]
+    fn one_cause_is_said_once() {
+        let mut results = vec![
+            block_result("a.md", 3, Status::Failed, Some("fetch:nixpkgs")),
+            block_result("a.md", 9, Status::Blocked, None),
+            block_result("b.md", 5, Status::Failed, Some("fetch:nixpkgs")),
+            block_result("b.md", 7, Status::Blocked, None),
+            block_result("c.md", 1, Status::Failed, None),
+            block_result("d.md", 1, Status::Failed, Some("fetch:flake-utils")),
+        ];
+        results[1].blocked_by = Some("a.md:3".into());
+        results[3].blocked_by = Some("b.md:5".into());
+        said_once(&mut results);
+        let statuses: Vec<Status> = results.iter().map(|r| r.status).collect();
+        use Status::*;
+        assert_eq!(
+            statuses,
+            [Failed, Blocked, Blocked, Blocked, Failed, Failed]
+        );
+        for r in &results[1..4] {
+            assert_eq!(r.blocked_by.as_deref(), Some("a.md:3"));
+        }
+    }
+
+    #[test]
+    fn blocks_that_depend_on_the_flake() {
+        let page = crate::page::test_page(
+            "```console shell=devshell\n$ cargo -V\n```\n\n```console\n$ nix flake metadata\n```\n\n```sh needs=nix\ntrue\n```\n\n```console\n$ cargo -V\n```\n",
+        )
+        .unwrap();
+        let deps: Vec<bool> = page.blocks.iter().map(depends_on_flake).collect();
+        assert_eq!(deps, [true, true, true, false]);
+    }
+
     #[test]
     fn reads_locked_inputs() {
         let meta = serde_json::json!({"locks": {"root": "root", "nodes": {

@@ -150,9 +150,17 @@ impl Against {
         if let Some(v) = &self.nix_version {
             s.push_str(&format!(" with Nix {v}"));
         }
-        match (&self.nixpkgs, &self.rev) {
-            (Some(n), Some(r)) => s.push_str(&format!(" against nixpkgs {n} ({r})")),
-            (Some(n), None) => s.push_str(&format!(" against nixpkgs {n}")),
+        // A channel's name says it is nixpkgs: "against nixpkgs-unstable".
+        let input = self.nixpkgs.as_deref().map(|n| {
+            if n.starts_with("nixpkgs") || n.starts_with("nixos-") {
+                n.to_string()
+            } else {
+                format!("nixpkgs {n}")
+            }
+        });
+        match (input, &self.rev) {
+            (Some(n), Some(r)) => s.push_str(&format!(" against {n} ({r})")),
+            (Some(n), None) => s.push_str(&format!(" against {n}")),
             (None, Some(r)) => s.push_str(&format!(" against nixpkgs {r}")),
             (None, None) => {}
         }
@@ -462,7 +470,7 @@ pub fn status_table<'a>(
                 html.push_str(&format!(", with Nix {}", escape_html(v)));
             }
             if let Some(n) = &r.against.nixpkgs {
-                html.push_str(&format!(", against nixpkgs {}", escape_html(n)));
+                html.push_str(&format!(", against {}", escape_html(n)));
             }
             if let Some(rev) = &r.against.rev {
                 let rev = escape_html(rev);
@@ -651,16 +659,14 @@ mod tests {
         );
         assert!(!b[2].contains("unable to download"), "{}", b[2]);
         assert!(
-            b[3].contains(
-                ">on 2026-12-01 with Nix 2.26.3 against nixpkgs nixpkgs-unstable (1a2b3c4)<"
-            ),
+            b[3].contains(">on 2026-12-01 with Nix 2.26.3 against nixpkgs-unstable (1a2b3c4)<"),
             "{}",
             b[3]
         );
         let checks = page_checks(&page.blocks, Some(&report)).unwrap();
         assert_eq!(
             checks.summary,
-            "2 of 4 commands verified on 2026-12-01 with Nix 2.26.3 against nixpkgs nixpkgs-unstable (1a2b3c4)"
+            "2 of 4 commands verified on 2026-12-01 with Nix 2.26.3 against nixpkgs-unstable (1a2b3c4)"
         );
         assert_eq!(
             checks.nixpkgs_url.as_deref(),
@@ -668,7 +674,7 @@ mod tests {
         );
         let html = status_table([("p.html", "P", page.blocks.as_slice())], Some(&report));
         assert!(
-            html.contains("with Nix 2.26.3, against nixpkgs nixpkgs-unstable at <a href=\"https://github.com/NixOS/nixpkgs/commit/1a2b3c4d5e6f7890\"><code>1a2b3c4</code></a>"),
+            html.contains("with Nix 2.26.3, against nixpkgs-unstable at <a href=\"https://github.com/NixOS/nixpkgs/commit/1a2b3c4d5e6f7890\"><code>1a2b3c4</code></a>"),
             "{html}"
         );
     }

@@ -478,6 +478,28 @@ fn flakes_are_checked_against_each_channel() {
     assert!(html.contains("on nixos-25.11 and nixpkgs"), "{html}");
 }
 
+#[test]
+fn a_nix_that_is_not_there_is_a_usage_error() {
+    let dir = book("good");
+    let out = Command::cargo_bin("docs-check")
+        .unwrap()
+        .arg(dir.path())
+        .args(["--nix", "/no/such/nix"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--nix /no/such/nix: no such file"), "{err}");
+    // GUIDEBOOK_NIX says the same.
+    let out = Command::cargo_bin("docs-check")
+        .unwrap()
+        .arg(dir.path())
+        .env("GUIDEBOOK_NIX", "/no/such/nix")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
 // ---- The stand-in nixpkgs keeps the real nixpkgs' contract.
 
 /// `nix eval --impure --expr EXPR` (with `--json` when `json`).

@@ -112,6 +112,12 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
 
     let mut env = Env::from_caller(&book.config.check.env);
     let program = nix::NixProgram::new(args.nix.as_deref(), env.get("PATH").map(|p| p.as_os_str()));
+    if let (Some(given), None) = (&args.nix, &program.path) {
+        return Err(Error::Other(format!(
+            "--nix {}: no such file (give the path of a nix binary)",
+            given.display()
+        )));
+    }
     if let Some(dir) = program.bin_dir() {
         // Blocks that run `nix` themselves get the same Nix.
         let mut path = dir.as_os_str().to_os_string();

@@ -294,6 +294,8 @@ pub struct Checked {
     pub inputs: Map<String, Value>,
     /// What failed: the command and nix's stderr tail.
     pub error: Option<NixError>,
+    /// The folder it was checked in (the first page's).
+    pub dir: PathBuf,
 }
 
 /// A root cause that is the checker machine's, not the page's.
@@ -398,12 +400,19 @@ impl Nix {
                 .entry(key)
                 .or_default()
                 .clone();
-            let checked = cell
-                .get_or_init(|| {
-                    let _ = std::fs::remove_file(dir.join("flake.lock"));
-                    self.lock_and_check(dir, text, channel, env, deadline)
-                })
+            let mut checked = cell
+                .get_or_init(|| self.lock_and_check(dir, text, channel, env, deadline))
                 .clone();
+            // Checked once for all pages with this flake: name this page's
+            // folder in the command shown.
+            if let Some(e) = &mut checked.error
+                && checked.dir != dir
+            {
+                e.command = e.command.replace(
+                    &checked.dir.display().to_string(),
+                    &dir.display().to_string(),
+                );
+            }
             out.push((channel.clone(), checked));
         }
         let lock_file = dir.join("flake.lock");
@@ -459,6 +468,7 @@ impl Nix {
             lock: None,
             inputs: Map::new(),
             error: None,
+            dir: dir.to_path_buf(),
         };
         let steps: [(&str, Vec<&str>); 3] = [
             ("lock", vec!["flake", "lock"]),

@@ -109,6 +109,8 @@ pub struct Against {
     pub rev: Option<String>,
     /// The revision's commit page, for github inputs.
     pub rev_url: Option<String>,
+    /// `YYYY-MM-DD` of the locked revision (its `lastModified`).
+    pub rev_date: Option<String>,
 }
 
 impl Against {
@@ -136,11 +138,17 @@ impl Against {
             }),
             _ => None,
         };
+        let rev_date = nixpkgs
+            .and_then(|n| n.get("lastModified"))
+            .and_then(|t| t.as_i64())
+            .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+            .map(|t| format!("{}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()));
         Against {
             nix_version: s(nix, "version"),
             nixpkgs: label,
             rev: full_rev.map(|r| r.chars().take(7).collect()),
             rev_url,
+            rev_date,
         }
     }
 
@@ -158,10 +166,16 @@ impl Against {
                 format!("nixpkgs {n}")
             }
         });
-        match (input, &self.rev) {
-            (Some(n), Some(r)) => s.push_str(&format!(" against {n} ({r})")),
+        let locked = match (&self.rev, &self.rev_date) {
+            (Some(r), Some(d)) => Some(format!("{r} of {d}")),
+            (Some(r), None) => Some(r.clone()),
+            (None, Some(d)) => Some(format!("of {d}")),
+            (None, None) => None,
+        };
+        match (input, locked) {
+            (Some(n), Some(l)) => s.push_str(&format!(" against {n} ({l})")),
             (Some(n), None) => s.push_str(&format!(" against {n}")),
-            (None, Some(r)) => s.push_str(&format!(" against nixpkgs {r}")),
+            (None, Some(l)) => s.push_str(&format!(" against nixpkgs ({l})")),
             (None, None) => {}
         }
         s
@@ -616,7 +630,7 @@ mod tests {
     const FLAKE_REPORT: &str = r#"{
       "generated_at": "2026-12-01T10:00:00Z",
       "nix": {"version": "2.26.3", "path": "/usr/bin/nix"},
-      "nixpkgs": {"url": "github:NixOS/nixpkgs/1a2b3c4d5e6f7890", "rev": "1a2b3c4d5e6f7890", "channel": "nixpkgs-unstable", "original": "github:NixOS/nixpkgs/nixpkgs-unstable"},
+      "nixpkgs": {"url": "github:NixOS/nixpkgs/1a2b3c4d5e6f7890", "rev": "1a2b3c4d5e6f7890", "lastModified": 1764547200, "channel": "nixpkgs-unstable", "original": "github:NixOS/nixpkgs/nixpkgs-unstable"},
       "blocks": [
         {"page": "content/p.md", "line": 1, "status": "passed", "channels": [{"name": "nixos-25.11", "status": "passed"}, {"name": "nixpkgs-unstable", "status": "passed"}]},
         {"page": "content/p.md", "line": 5, "status": "blocked", "blocked_by": "content/q.md:3", "message": "blocked by content/q.md:3"},
@@ -659,14 +673,16 @@ mod tests {
         );
         assert!(!b[2].contains("unable to download"), "{}", b[2]);
         assert!(
-            b[3].contains(">on 2026-12-01 with Nix 2.26.3 against nixpkgs-unstable (1a2b3c4)<"),
+            b[3].contains(
+                ">on 2026-12-01 with Nix 2.26.3 against nixpkgs-unstable (1a2b3c4 of 2025-12-01)<"
+            ),
             "{}",
             b[3]
         );
         let checks = page_checks(&page.blocks, Some(&report)).unwrap();
         assert_eq!(
             checks.summary,
-            "2 of 4 commands verified on 2026-12-01 with Nix 2.26.3 against nixpkgs-unstable (1a2b3c4)"
+            "2 of 4 commands verified on 2026-12-01 with Nix 2.26.3 against nixpkgs-unstable (1a2b3c4 of 2025-12-01)"
         );
         assert_eq!(
             checks.nixpkgs_url.as_deref(),

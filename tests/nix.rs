@@ -273,8 +273,9 @@ fn missing_attribute_fails_at_the_flake_block() {
             assert!(!text.contains("doesNotExist"), "{text}");
         } else {
             assert_eq!(code, 1, "{text}");
+            // The message line is nix's innermost `error:` line.
             assert!(
-                text.contains("error: attribute 'doesNotExist' missing"),
+                text.contains("(nix block)\n  error: attribute 'doesNotExist' missing\n"),
                 "{text}"
             );
         }

@@ -924,16 +924,33 @@ fn summary(out: &Output) -> String {
     if out.timed_out {
         return "timed out; nix was killed".into();
     }
-    out.stderr
-        .lines()
-        .find(|l| l.trim_start().starts_with("error:"))
-        .map(|l| l.trim().to_string())
-        .unwrap_or_else(|| {
-            format!(
-                "nix exited with {}",
-                out.exit_code.map_or("no code".into(), |c| c.to_string())
-            )
+    error_line(&out.stderr).unwrap_or_else(|| {
+        format!(
+            "nix exited with {}",
+            out.exit_code.map_or("no code".into(), |c| c.to_string())
+        )
+    })
+}
+
+/// nix's `error:` line: the innermost one (Nix 2.26 prints an empty
+/// `error:` and a trace before it), with the next line when the message goes
+/// on there (`error: evaluation aborted with the following error message: '`).
+fn error_line(stderr: &str) -> Option<String> {
+    let lines: Vec<&str> = stderr.lines().map(str::trim).collect();
+    let at = lines
+        .iter()
+        .rposition(|l| {
+            l.strip_prefix("error:")
+                .is_some_and(|m| !m.trim().is_empty())
         })
+        .or_else(|| lines.iter().position(|l| l.starts_with("error:")))?;
+    let mut line = lines[at].to_string();
+    if (line.ends_with('\'') || line.ends_with(':'))
+        && let Some(next) = lines[at + 1..].iter().find(|l| !l.is_empty())
+    {
+        line.push_str(next);
+    }
+    Some(line)
 }
 
 /// The last lines of nix's stderr, from its first `error:` line when there is one.
@@ -1156,6 +1173,23 @@ mod tests {
             Value::Object(inputs),
             serde_json::json!({"nixpkgs": {"url": "path:/p", "narHash": "sha256-x", "lastModified": 5}})
         );
+    }
+
+    #[test]
+    fn the_error_line_is_the_innermost_one() {
+        let new = "error:\n       … while checking flake output 'devShells'\n\n       error: attribute 'doesNotExist' missing\n       at /nix/store/x-source/flake.nix:16:35:\n";
+        assert_eq!(
+            error_line(new).as_deref(),
+            Some("error: attribute 'doesNotExist' missing")
+        );
+        let abort = "evaluating flake...\nerror: evaluation aborted with the following error message: '\n\n       This version of Nixpkgs requires Nix >= 2.18.0, please upgrade:\n";
+        assert_eq!(
+            error_line(abort).as_deref(),
+            Some(
+                "error: evaluation aborted with the following error message: 'This version of Nixpkgs requires Nix >= 2.18.0, please upgrade:"
+            )
+        );
+        assert_eq!(error_line("warning: x\n"), None);
     }
 
     #[test]

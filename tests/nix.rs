@@ -421,6 +421,44 @@ fn an_input_that_cannot_be_fetched_is_one_failure() {
 }
 
 #[test]
+fn blocked_blocks_in_the_github_and_junit_formats() {
+    let Some(nix) = nixes().into_iter().next() else {
+        return;
+    };
+    let dir = two_flake_pages();
+    let run = |format: &str| {
+        let out = Command::cargo_bin("docs-check")
+            .unwrap()
+            .arg(dir.path())
+            .arg("--nix")
+            .arg(&nix.program)
+            .args(["--override-input", "nixpkgs"])
+            .arg(stand_in("nixpkgs"))
+            .args(["--format", format, "--report"])
+            .arg(dir.path().join("report.json"))
+            .env("NIX_CONFIG", nix_config())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let github = run("github");
+    assert_eq!(github.matches("::error ").count(), 1, "{github}");
+    assert_eq!(
+        github.matches("title=docs-check blocked::").count(),
+        3,
+        "{github}"
+    );
+    let junit = run("junit");
+    assert!(junit.contains("failures=\"1\" skipped=\"3\""), "{junit}");
+    assert_eq!(
+        junit.matches("<skipped message=\"blocked by ").count(),
+        3,
+        "{junit}"
+    );
+}
+
+#[test]
 fn flakes_are_checked_against_each_channel() {
     let Some(nix) = current_nix() else { return };
     // Two channels: the stand-in as 26.11 and a copy of it as 25.11.

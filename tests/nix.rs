@@ -515,6 +515,83 @@ fn flakes_are_checked_against_each_channel() {
     );
     let html = std::fs::read_to_string(dir.path().join("book/good.html")).unwrap();
     assert!(html.contains("on nixos-25.11 and nixpkgs"), "{html}");
+
+    // A channel that fails fails the flake, named.
+    std::fs::write(
+        dir.path().join("book.toml"),
+        format!(
+            "[book]\ntitle = \"t\"\n[check.nix]\nnixpkgs = [\"path:{}\", \"path:/no/such/nixos-99.11\"]\nflake-utils = \"{}\"\n",
+            old.display(),
+            stand_in("flake-utils")
+        ),
+    )
+    .unwrap();
+    let (code, text, report) = check_with(&nix, dir.path(), &[]);
+    assert_eq!(code, 1, "{text}");
+    let flake = &report["blocks"][0];
+    assert!(
+        flake["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("on nixos-99.11: error:"),
+        "{report}"
+    );
+    assert_eq!(flake["channels"][0]["status"], "passed", "{report}");
+    assert_eq!(flake["channels"][1]["status"], "failed", "{report}");
+}
+
+#[test]
+fn the_stand_in_exposes_the_systems_nixpkgs_does() {
+    for nix in nixes() {
+        // (`path#lib...` would make 2.8 try legacyPackages.<system>.lib first.)
+        let out = eval(
+            &nix,
+            &format!(
+                "(builtins.getFlake \"{}\").lib.systems.flakeExposed",
+                stand_in("nixpkgs")
+            ),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // NixOS/nixpkgs lib/systems/flake-systems.nix
+        let systems: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            systems,
+            serde_json::json!([
+                "x86_64-linux",
+                "aarch64-linux",
+                "x86_64-darwin",
+                "armv6l-linux",
+                "armv7l-linux",
+                "i686-linux",
+                "mipsel-linux",
+                "aarch64-darwin",
+                "armv5tel-linux",
+                "powerpc64le-linux",
+                "riscv64-linux"
+            ])
+        );
+        let out = eval(
+            &nix,
+            &format!(
+                "builtins.attrNames (builtins.getFlake \"{}\").legacyPackages",
+                stand_in("nixpkgs")
+            ),
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let mut names: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
+        let mut want: Vec<String> = serde_json::from_value(systems).unwrap();
+        names.sort();
+        want.sort();
+        assert_eq!(names, want);
+    }
 }
 
 #[test]

@@ -171,9 +171,30 @@ pub struct CheckSection {
     /// Where docs-check writes its JSON report (relative to the book root).
     #[serde(default = "default_report")]
     pub report: PathBuf,
-    /// Flake inputs overridden for every flake example: name -> flake reference.
+    /// Flake inputs overridden for every flake example: name -> flake
+    /// reference, or a list of them (channels: each flake is checked against
+    /// each, e.g. `nixpkgs = ["github:NixOS/nixpkgs/nixos-25.11",
+    /// "github:NixOS/nixpkgs/nixpkgs-unstable"]`).
     #[serde(default)]
-    pub nix: BTreeMap<String, String>,
+    pub nix: BTreeMap<String, InputRefs>,
+}
+
+/// The value of a `[check.nix]` key: one flake reference or several.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum InputRefs {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl InputRefs {
+    /// The references, in the order written.
+    pub fn refs(&self) -> Vec<String> {
+        match self {
+            InputRefs::One(r) => vec![r.clone()],
+            InputRefs::Many(v) => v.clone(),
+        }
+    }
 }
 
 impl Default for CheckSection {
@@ -340,9 +361,27 @@ mod tests {
         assert_eq!(c.config.check.timeout, 5);
         assert_eq!(c.config.default_theme(), "dark");
         assert_eq!(
-            c.config.check.nix["nixpkgs"],
-            "github:NixOS/nixpkgs/nixpkgs-unstable"
+            c.config.check.nix["nixpkgs"].refs(),
+            ["github:NixOS/nixpkgs/nixpkgs-unstable"]
         );
+    }
+
+    #[test]
+    fn a_nix_input_may_list_several_channels() {
+        let c = parse(
+            "[check.nix]\nnixpkgs = [\"github:NixOS/nixpkgs/nixos-25.11\", \"github:NixOS/nixpkgs/nixpkgs-unstable\"]\nflake-utils = \"github:numtide/flake-utils\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.config.check.nix["nixpkgs"].refs(),
+            [
+                "github:NixOS/nixpkgs/nixos-25.11",
+                "github:NixOS/nixpkgs/nixpkgs-unstable"
+            ]
+        );
+        assert_eq!(c.config.check.nix["flake-utils"].refs().len(), 1);
+        let e = parse("[check.nix]\nnixpkgs = 3\n").unwrap_err().to_string();
+        assert!(e.starts_with("book.toml:"), "{e}");
     }
 
     #[test]

@@ -110,7 +110,23 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
         return Ok(Verdict::Passed);
     }
 
-    let env = Env::from_caller(&book.config.check.env);
+    let mut env = Env::from_caller(&book.config.check.env);
+    let program = nix::NixProgram::new(args.nix.as_deref(), env.get("PATH").map(|p| p.as_os_str()));
+    if let (Some(given), None) = (&args.nix, &program.path) {
+        return Err(Error::Other(format!(
+            "--nix {}: no such file (give the path of a nix binary)",
+            given.display()
+        )));
+    }
+    if let Some(dir) = program.bin_dir() {
+        // Blocks that run `nix` themselves get the same Nix.
+        let mut path = dir.as_os_str().to_os_string();
+        if let Some(p) = env.get("PATH") {
+            path.push(":");
+            path.push(p);
+        }
+        env.set("PATH", path);
+    }
     let needs = Needs::new(
         env.get("PATH").map(|p| p.as_os_str()),
         std::env::var("GUIDEBOOK_NETWORK").ok(),
@@ -133,7 +149,7 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
         keep: args.keep,
         progress,
         filter,
-        nix: nix::Nix::new(&book.config.check.nix, &args.override_input),
+        nix: nix::Nix::new(&book.config.check.nix, &args.override_input, program),
     };
     let jobs = args
         .jobs
@@ -164,10 +180,15 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
     for r in per_page {
         results.extend(r?);
     }
+    nix::said_once(&mut results);
     let mut report = Report::new(results);
     let (flakes, nixpkgs) = ctx.nix.records();
     report.flakes = flakes;
     report.nixpkgs = nixpkgs;
+    if !report.flakes.is_empty() || report.blocks.iter().any(|b| b.kind == BlockKind::Flake) {
+        report.nix = Some(ctx.nix.program.record());
+        report.channels = ctx.nix.channels.iter().map(|c| c.name.clone()).collect();
+    }
 
     let rendered = match args.format {
         ReportFormat::Human => report::human::render(&report),
@@ -321,6 +342,9 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
     let mut host: Option<Session> = None;
     let mut shells: Vec<(String, Session)> = Vec::new();
     let mut flake_dir = String::new();
+    // Failed flakes by folder: the blocks that depend on one are blocked.
+    let mut failed_flakes: std::collections::HashMap<String, nix::FlakeFailure> =
+        std::collections::HashMap::new();
     let mut results = Vec::new();
     for block in &page.blocks {
         let kind = block.kind();
@@ -338,7 +362,22 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
             shells: &mut shells,
             flake_dir: &flake_dir,
         };
-        let result = run_block(block, kind, &sandbox, &env, &mut sessions, ctx);
+        let result = match failed_flakes.get(&flake_dir) {
+            Some(by)
+                if kind != BlockKind::Flake
+                    && block.annotations.skip.is_none()
+                    && nix::depends_on_flake(block) =>
+            {
+                nix::blocked(result(block, kind, Status::Blocked), by)
+            }
+            _ => run_block(block, kind, &sandbox, &env, &mut sessions, ctx),
+        };
+        if kind == BlockKind::Flake {
+            match nix::FlakeFailure::of(&result) {
+                Some(f) => failed_flakes.insert(flake_dir.clone(), f),
+                None => failed_flakes.remove(&flake_dir),
+            };
+        }
         if let Some(bar) = &ctx.progress {
             bar.inc(1);
             if result.status == Status::Failed {
@@ -368,6 +407,10 @@ fn result(block: &CodeBlock, kind: BlockKind, status: Status) -> BlockResult {
         status,
         reason: None,
         message: None,
+        blocked_by: None,
+        not_verified: None,
+        cause: None,
+        channels: Vec::new(),
         commands: Vec::new(),
         duration_ms: 0,
     }
@@ -612,7 +655,7 @@ fn run_flake(
     let page = block.page.to_string_lossy().into_owned();
     let file = block.annotations.file.as_deref().unwrap_or("flake.nix");
     let dir = sandbox.path().join(nix::flake_dir(file));
-    let checked = ctx.nix.check_flake(
+    let outcome = ctx.nix.check_flake(
         &page,
         block.line,
         &dir,
@@ -620,34 +663,10 @@ fn run_flake(
         env,
         Duration::from_secs(timeout),
     );
-    let (status, message, commands) = match checked.error {
-        None => (Status::Passed, None, Vec::new()),
-        Some(e) => {
-            let message = if e.timed_out {
-                format!("timed out after {timeout} s: {}", e.command)
-            } else {
-                e.summary.clone()
-            };
-            let cmd = CommandResult {
-                line: block.line,
-                command: e.command,
-                exit_code: e.exit_code,
-                expected_exit: 0,
-                duration_ms: started.elapsed().as_millis() as u64,
-                status: Status::Failed,
-                diff: None,
-                output: Some(e.stderr),
-                output_dropped: 0,
-                actual: None,
-                expected_lines: None,
-            };
-            (Status::Failed, Some(message), vec![cmd])
-        }
-    };
-    BlockResult {
-        message,
-        commands,
-        duration_ms: started.elapsed().as_millis() as u64,
-        ..result(block, kind, status)
-    }
+    nix::flake_result(
+        result(block, kind, Status::Passed),
+        outcome,
+        timeout,
+        started.elapsed().as_millis() as u64,
+    )
 }

@@ -134,6 +134,8 @@ fn is_ours(dir: &Path) -> bool {
 pub struct SiteDir {
     root: PathBuf,
     written: Mutex<HashSet<PathBuf>>,
+    /// Folders (relative to the site) known to be real folders, not links.
+    folders: Mutex<HashSet<PathBuf>>,
     /// Replace files by renaming a new file over them, so that a reader
     /// never sees half a file (for a site being served).
     atomic: bool,
@@ -144,6 +146,7 @@ impl SiteDir {
         SiteDir {
             root: root.to_path_buf(),
             written: Mutex::new(HashSet::new()),
+            folders: Mutex::new(HashSet::new()),
             atomic: false,
         }
     }
@@ -181,18 +184,67 @@ impl SiteDir {
     }
 
     /// The full path of `rel`, its folder created, recorded as written.
+    /// A symlink found at `rel` or at one of its folders is removed (and a
+    /// folder made in its place), so that nothing is written through it to
+    /// a file outside the site.
     fn prepare(&self, rel: &Path) -> Result<PathBuf> {
-        let path = self.root.join(rel);
-        if let Some(parent) = path.parent()
-            && !parent.is_dir()
-        {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let rel = crate::book::normalize(rel);
+        if rel.has_root() || rel.starts_with("..") || rel.as_os_str().is_empty() {
+            return Err(refuse(&rel, "refusing to write outside the output folder"));
         }
+        if let Some(parent) = rel.parent() {
+            self.make_folder(parent)?;
+        }
+        let path = self.root.join(&rel);
+        remove_if_symlink(&path)?;
         self.written
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(crate::book::normalize(rel));
+            .insert(rel);
         Ok(path)
+    }
+
+    /// Make the folder `rel` of the site, each part of it a real folder.
+    fn make_folder(&self, rel: &Path) -> Result<()> {
+        if rel.as_os_str().is_empty()
+            || self
+                .folders
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(rel)
+        {
+            return Ok(());
+        }
+        let mut path = self.root.clone();
+        for part in rel.components() {
+            path.push(part);
+            match fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_dir() => continue,
+                Ok(_) => {
+                    // A symlink or a file where a folder belongs.
+                    if let Err(e) = fs::remove_file(&path)
+                        && e.kind() != std::io::ErrorKind::NotFound
+                    {
+                        return Err(Error::io(&path, e));
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+            match fs::create_dir(&path) {
+                Ok(()) => {}
+                // Another thread made it meanwhile.
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::AlreadyExists
+                        && fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+        }
+        self.folders
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(rel.to_path_buf());
+        Ok(())
     }
 
     /// Remove every file that was not written through this `SiteDir` (except
@@ -217,6 +269,18 @@ impl SiteDir {
         }
         Ok(())
     }
+}
+
+/// Remove `path` when it is a symlink (only the link; what it points to
+/// stays as it is).
+fn remove_if_symlink(path: &Path) -> Result<()> {
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && let Err(e) = fs::remove_file(path)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        return Err(Error::io(path, e));
+    }
+    Ok(())
 }
 
 /// Write `data` over the file at `path` (creating it when missing) without

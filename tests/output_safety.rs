@@ -42,6 +42,21 @@ fn snapshot(dir: &Path, skip: &[&Path]) -> BTreeMap<PathBuf, Entry> {
     out
 }
 
+/// Assert two snapshots are equal; name the paths that differ.
+#[track_caller]
+fn assert_unchanged(
+    before: &BTreeMap<PathBuf, Entry>,
+    after: &BTreeMap<PathBuf, Entry>,
+    what: &str,
+) {
+    let differ: Vec<&PathBuf> = before
+        .keys()
+        .chain(after.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert!(differ.is_empty(), "{what}: these changed: {differ:?}");
+}
+
 /// Write `files` (path relative to `dir`, text) into `dir`.
 fn write(dir: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {
@@ -99,7 +114,7 @@ fn build_fails(dir: &Path, root: &Path, expected: &str) {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
-    assert_eq!(snapshot(dir, &[]), before, "files changed:\n{err}");
+    assert_unchanged(&before, &snapshot(dir, &[]), &err);
 }
 
 #[test]
@@ -164,7 +179,7 @@ fn additional_files_outside_the_book_are_refused_at_their_line() {
         "{}",
         stderr(&out)
     );
-    assert_eq!(snapshot(dir.path(), &[]), before);
+    assert_unchanged(&before, &snapshot(dir.path(), &[]), "outside the site");
 }
 
 #[test]
@@ -194,7 +209,7 @@ fn every_page_links_each_additional_file_in_order() {
     let before = snapshot(dir.path(), &[&dest]);
     let out = run(&root, &["build", "-d", "../site"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(snapshot(dir.path(), &[&dest]), before);
+    assert_unchanged(&before, &snapshot(dir.path(), &[&dest]), "outside the site");
     for (file, text) in [
         ("theme/b.css", "b {}\n"),
         ("a.css", "a {}\n"),
@@ -333,7 +348,7 @@ fn symlinked_files_and_folders_are_copied_or_named() {
     let before = snapshot(dir.path(), &[&dest]);
     let out = run(&root, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_eq!(snapshot(dir.path(), &[&dest]), before);
+    assert_unchanged(&before, &snapshot(dir.path(), &[&dest]), "outside the site");
     assert_eq!(read(&dest.join("p.png")), "PNG p");
     assert_eq!(read(&dest.join("imgs/q.png")), "PNG q");
 
@@ -531,4 +546,183 @@ fn docs_check_warns_about_an_unclosed_fence_and_runs_nothing_of_it() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stderr(&out).contains("content/a.md:7: this code block is never closed"));
+}
+
+/// A book of `pages` pages with a highlighted block each, so that a build
+/// takes long enough to be interrupted.
+fn big_book(dir: &Path, pages: usize) -> PathBuf {
+    let mut summary = String::new();
+    for i in 0..pages {
+        summary.push_str(&format!("- [P{i}](p{i}.md)\n"));
+    }
+    let root = book(dir, &summary);
+    for i in 0..pages {
+        write(
+            &root,
+            &[(
+                &format!("content/p{i}.md"),
+                &format!(
+                    "# Page {i}\n\n```rust\nfn main() {{\n    println!(\"{i}\");\n}}\n```\n\nSome words about page {i}.\n"
+                ),
+            )],
+        );
+    }
+    root
+}
+
+/// The folders beside the output folder `book` that a build leaves.
+fn staging_folders(root: &Path) -> Vec<String> {
+    fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".book.tmp-") || n.starts_with(".book.old-"))
+        .collect()
+}
+
+/// Start `guidebook build` in `root`; wait until its staging folder holds
+/// some pages. The caller waits for the child.
+#[allow(clippy::zombie_processes)]
+fn start_build(root: &Path) -> std::process::Child {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("guidebook"))
+        .current_dir(root)
+        .arg("build")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let busy = staging_folders(root).iter().any(|n| {
+            fs::read_dir(root.join(n)).is_ok_and(|d| {
+                d.filter(|e| {
+                    e.as_ref()
+                        .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".html"))
+                })
+                .count()
+                    > 5
+            })
+        });
+        if busy {
+            return child;
+        }
+        if started.elapsed() > std::time::Duration::from_secs(120) {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the build never started writing");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn interrupted_builds_leave_no_staging_folder_and_keep_the_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = big_book(dir.path(), 300);
+    let first = run(&root, &["build"]);
+    assert!(first.status.success(), "{}", stderr(&first));
+    let dest = root.join("book");
+    let site = snapshot(&dest, &[]);
+    // Change a page, so that an interrupted build has something new to write.
+    write(&root, &[("content/p0.md", "# Changed\n")]);
+    let outside = snapshot(dir.path(), &[&dest, &root.join(".book.previous")]);
+    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        let child = start_build(&root);
+        // SAFETY: kill(2) on the pid of a child we started and still own.
+        assert_eq!(unsafe { libc::kill(child.id() as i32, signal) }, 0);
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(130),
+            "signal {signal}: {}",
+            stderr(&out)
+        );
+        assert_eq!(
+            staging_folders(&root),
+            Vec::<String>::new(),
+            "signal {signal}"
+        );
+        assert!(root.join(".book.previous").is_dir(), "signal {signal}");
+        assert_eq!(
+            snapshot(&dest, &[]),
+            site,
+            "signal {signal}: the site changed"
+        );
+        assert_eq!(
+            snapshot(dir.path(), &[&dest, &root.join(".book.previous")]),
+            outside
+        );
+    }
+    // SIGKILL leaves the staging folder; the next build clears it.
+    let mut child = start_build(&root);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_unchanged(&site, &snapshot(&dest, &[]), "the site after SIGKILL");
+    assert_eq!(staging_folders(&root).len(), 1);
+    let out = run(&root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(staging_folders(&root), Vec::<String>::new());
+    assert!(read(&dest.join("p0.html")).contains("Changed"));
+    assert!(root.join(".book.previous").is_dir());
+    assert!(!root.join(".book.lock").exists());
+}
+
+#[test]
+fn the_site_path_is_never_missing_during_a_swap() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = big_book(dir.path(), 20);
+    assert!(run(&root, &["build"]).status.success());
+    let dest = root.join("book");
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let (dest, done) = (dest.clone(), done.clone());
+        std::thread::spawn(move || {
+            let mut looks = 0u64;
+            while !done.load(std::sync::atomic::Ordering::Relaxed) {
+                assert!(
+                    dest.join("index.html").is_file(),
+                    "the site was missing after {looks} looks"
+                );
+                looks += 1;
+            }
+            looks
+        })
+    };
+    for _ in 0..15 {
+        let out = run(&root, &["build"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+    }
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let looks = watcher.join().unwrap();
+    assert!(looks > 100, "{looks}");
+}
+
+#[test]
+fn concurrent_builds_take_turns() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = big_book(dir.path(), 150);
+    let children: Vec<_> = (0..4)
+        .map(|_| {
+            std::process::Command::new(assert_cmd::cargo::cargo_bin("guidebook"))
+                .current_dir(&root)
+                .arg("build")
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut waited = 0;
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert!(out.status.success(), "{err}");
+        if err.contains("book: another guidebook build is writing this output folder; waiting") {
+            waited += 1;
+        }
+    }
+    assert!(waited >= 1, "no build waited for another");
+    assert_eq!(staging_folders(&root), Vec::<String>::new());
+    let dest = root.join("book");
+    for i in 0..150 {
+        assert!(read(&dest.join(format!("p{i}.html"))).contains(&format!("Page {i}")));
+    }
 }

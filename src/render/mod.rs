@@ -10,12 +10,15 @@ pub mod checks;
 pub mod context;
 pub mod highlight;
 pub mod html;
+pub mod interrupt;
 pub mod links;
 pub mod live;
+pub mod lock;
 pub mod nav;
 pub mod output;
 pub mod search;
 pub mod sitemap;
+pub mod swap;
 pub mod theme;
 
 use std::collections::HashSet;

@@ -470,6 +470,30 @@ fn deep_summary_nesting_is_an_error_at_its_line() {
 }
 
 #[test]
+fn sixteen_levels_of_nesting_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = book(dir.path(), "");
+    let mut summary = String::from("# Summary\n\n");
+    for d in 0..16 {
+        summary.push_str(&"  ".repeat(d));
+        summary.push_str(&format!("- [C{d}](c{d}.md)\n"));
+        write(
+            &root,
+            &[(&format!("content/c{d}.md"), &format!("# C{d}\n"))],
+        );
+    }
+    write(
+        &root,
+        &[("content/SUMMARY.md", &summary), ("content/a.md", "")],
+    );
+    fs::remove_file(root.join("content/a.md")).unwrap();
+    let out = run(&root, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let last = read(&root.join("book/c15.html"));
+    assert!(last.contains(&"1.".repeat(16)), "the deepest number");
+}
+
+#[test]
 fn book_toml_warnings_name_their_line_and_the_path_from_the_current_folder() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("toml1");

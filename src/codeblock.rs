@@ -29,6 +29,10 @@ pub struct CodeBlock {
     pub text_range: Option<Range<usize>>,
     /// 0-based index of this block on its page.
     pub index: usize,
+    /// The fence is never closed, so the block runs to the end of its page
+    /// (or of the list or quote holding it). Such a block is shown as text
+    /// and never run.
+    pub unclosed: bool,
 }
 
 /// What a block is for the checker.
@@ -94,6 +98,10 @@ impl CodeBlock {
     }
 
     pub fn kind(&self) -> BlockKind {
+        if self.unclosed {
+            // Its text is the rest of the page: nothing of it is run.
+            return BlockKind::Display;
+        }
         let lang = self.lang.as_str();
         if SCRIPT_LANGS.contains(&lang) {
             BlockKind::Script

@@ -1,13 +1,14 @@
 //! Loading a book: `book.toml`, then `SUMMARY.md`, then every page, parsed once.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::config::{Config, LoadedConfig};
 use crate::error::{Error, Result};
 use crate::page::Page;
+use crate::paths::{display_path, normalize};
 use crate::summary::{self, SUMMARY_FILE, Summary};
 use crate::text::read_text;
 
@@ -87,7 +88,7 @@ impl Book {
                 ));
                 continue;
             }
-            let url = crate::render::nav::page_url(&rel);
+            let url = crate::paths::page_url(&rel);
             if let Some((other, other_line)) = outputs.get(&url) {
                 errors.push(Error::input(
                     &summary_display,
@@ -195,37 +196,6 @@ fn unlisted_pages(src: &Path, listed: &HashMap<PathBuf, usize>) -> Vec<String> {
             )
         })
         .collect()
-}
-
-/// A path without `.` components, as users like to read it.
-pub fn display_path(path: &Path) -> PathBuf {
-    let cleaned = normalize(path);
-    if cleaned.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        cleaned
-    }
-}
-
-/// Drop `.` components and fold `a/..`. A `..` that cannot be folded stays
-/// (`../../x` is still `../../x`), and `..` right after the root is dropped
-/// (`/..` is `/`).
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => match out.components().next_back() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
-                _ => out.push(".."),
-            },
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

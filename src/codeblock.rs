@@ -7,7 +7,8 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use crate::error::{Error, Location};
+use crate::diagnostics::Location;
+use crate::error::Error;
 use crate::suggest::did_you_mean;
 
 /// One fenced code block, as parsed from its page.

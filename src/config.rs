@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::error::{Error, LineIndex, Result};
+use crate::diagnostics::LineIndex;
+use crate::error::{Error, Result};
 
 pub const CONFIG_FILE: &str = "book.toml";
 
@@ -292,7 +293,7 @@ impl Config {
             });
         }
         let text = crate::text::read_text(&path)?;
-        Config::parse(&text, &crate::book::display_path(&path))
+        Config::parse(&text, &crate::paths::display_path(&path))
     }
 
     /// Parse the text of a `book.toml`; `display` names it in errors.
@@ -391,7 +392,7 @@ fn outside_book_files(config: &Config) -> Vec<Error> {
         ("additional-js", &html.additional_js),
     ] {
         for (i, file) in files.iter().enumerate() {
-            let normal = crate::book::normalize(file);
+            let normal = crate::paths::normalize(file);
             if normal.has_root() || normal.starts_with("..") || normal.as_os_str().is_empty() {
                 errors.push(Error::input(
                     &config.source.shown,

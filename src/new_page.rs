@@ -4,9 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::book::{Book, display_path};
+use crate::book::Book;
 use crate::error::{Error, Result};
 use crate::page::slug;
+use crate::paths::display_path;
 use crate::summary::{SUMMARY_FILE, SummaryItem};
 
 const TEMPLATE: &str = include_str!("templates/edge-case.md");
@@ -183,7 +184,7 @@ fn insert_line_after(text: &str, after: usize, entry: &str) -> (String, usize) {
     }
     out.push_str(entry);
     out.push('\n');
-    let line = out.lines().count();
+    let line = crate::diagnostics::LineIndex::new(&out).count(out.len());
     (out, line)
 }
 

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 use crate::codeblock::{CodeBlock, parse_info};
-use crate::error::{Error, LineIndex, Result};
+use crate::diagnostics::LineIndex;
+use crate::error::{Error, Result};
 
 /// The Markdown extensions every page is parsed with.
 pub fn markdown_options() -> Options {

@@ -191,7 +191,7 @@ fn respond(request: tiny_http::Request, dest: &Path, shared: &Shared) {
 
 /// The file a URL path names inside `dest`, refusing anything outside it.
 fn resolve(dest: &Path, url: &str) -> Option<PathBuf> {
-    let decoded = url.replace("%20", " ");
+    let decoded = crate::paths::percent_decode(url);
     let rel = Path::new(decoded.trim_start_matches('/'));
     if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
         return None;

@@ -33,11 +33,12 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::book::{Book, display_path, normalize};
+use crate::book::Book;
 use crate::cli::{CheckArgs, ReportFormat};
 use crate::codeblock::{BlockKind, CodeBlock, Shell};
 use crate::error::{Error, Result};
 use crate::page::Page;
+use crate::paths::{display_path, normalize};
 use env::Env;
 use needs::Needs;
 use report::{BlockResult, CommandResult, Report, Status};

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::html::escape_html;
-use crate::book::display_path;
 use crate::codeblock::CodeBlock;
 use crate::error::{Error, Result};
+use crate::paths::display_path;
 
 /// Outcome of one block in the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -245,7 +245,7 @@ impl CheckReport {
             .into_iter()
             .map(|b| {
                 let key = match &b.source {
-                    Some(source) => crate::book::normalize(&src.join(source))
+                    Some(source) => crate::paths::normalize(&src.join(source))
                         .to_string_lossy()
                         .replace('\\', "/"),
                     None => page_key(&root, Path::new(&b.page)),

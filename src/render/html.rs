@@ -187,14 +187,7 @@ pub fn md_to_html(dest: &str) -> String {
         None => (dest, ""),
     };
     match path.strip_suffix(".md") {
-        Some(stem) => {
-            let stem = match stem.rsplit_once('/') {
-                Some((dir, "README")) => format!("{dir}/index"),
-                None if stem == "README" => "index".to_string(),
-                _ => stem.to_string(),
-            };
-            format!("{stem}.html{fragment}")
-        }
+        Some(stem) => format!("{}.html{fragment}", crate::paths::output_stem(stem)),
         None => dest.to_string(),
     }
 }

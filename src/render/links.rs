@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::html::is_external;
-use crate::book::{Book, normalize};
+use crate::book::Book;
 use crate::error::{Error, Result};
 use crate::page::Page;
+use crate::paths::{normalize, percent_decode};
 
 /// Check the links of every page of `book`.
 pub fn check(book: &Book) -> Result<()> {
@@ -54,7 +55,7 @@ fn check_link(book: &Book, src: &Path, page: &Page, dest: &str) -> Result<(), St
         return Err("it points outside the source folder, which is not part of the site".into());
     }
     let shown = |p: &Path| {
-        crate::book::display_path(&src.join(p))
+        crate::paths::display_path(&src.join(p))
             .display()
             .to_string()
     };
@@ -85,11 +86,7 @@ fn check_link(book: &Book, src: &Path, page: &Page, dest: &str) -> Result<(), St
 
 /// The page rendered to `stem.html`.
 fn html_page<'b>(book: &'b Book, stem: &Path) -> Option<&'b Page> {
-    let mut candidates = vec![stem.with_extension("md")];
-    if stem.file_name().is_some_and(|n| n == "index") {
-        candidates.push(stem.with_file_name("README.md"));
-    }
-    candidates
+    crate::paths::sources_of_stem(stem)
         .iter()
         .find_map(|c: &PathBuf| book.page(c))
         .or_else(|| {
@@ -106,28 +103,6 @@ fn anchor(page: &Page, id: &str, where_: &str) -> Result<(), String> {
         let hint = crate::suggest::did_you_mean(id, known.iter().copied());
         Err(format!("no heading or anchor `#{id}` on {where_}{hint}"))
     }
-}
-
-/// Decode `%XX` escapes (spaces in file names are written `%20`).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -181,11 +156,5 @@ mod tests {
             "{msg}"
         );
         assert!(lines[4].contains("outside the source folder"), "{msg}");
-    }
-
-    #[test]
-    fn decodes_percent_escapes() {
-        assert_eq!(percent_decode("a%20b.md"), "a b.md");
-        assert_eq!(percent_decode("100%"), "100%");
     }
 }

@@ -12,10 +12,10 @@ use std::time::{Duration, Instant};
 
 use super::output::SiteDir;
 use super::{BuildReport, Built, Site, build_keeping, links, search};
-use crate::book::display_path;
 use crate::cli::BuildArgs;
 use crate::error::{Error, Result};
 use crate::page::Page;
+use crate::paths::display_path;
 use crate::summary::SUMMARY_FILE;
 use crate::text::read_text;
 

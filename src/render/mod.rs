@@ -28,10 +28,11 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::book::{Book, display_path};
+use crate::book::Book;
 use crate::cli::BuildArgs;
 use crate::error::{Error, Result};
 use crate::page::Page;
+use crate::paths::display_path;
 use checks::CheckReport;
 use context::{BookContext, Context, PageContext, TocEntry};
 use nav::Nav;
@@ -234,7 +235,7 @@ fn render_site(
         .iter()
         .chain(&config.output.html.additional_js)
     {
-        out.copy(&book.root.join(file), &crate::book::normalize(file))?;
+        out.copy(&book.root.join(file), &crate::paths::normalize(file))?;
     }
     if let Some(site_url) = &config.output.html.site_url {
         let urls: Vec<&str> = site.nav.pages.iter().map(|p| p.url.as_str()).collect();

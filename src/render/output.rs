@@ -51,7 +51,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
             .map_err(|e| Error::io(Path::new("."), e))?
             .join(path)
     };
-    let path = crate::book::normalize(&path);
+    let path = crate::paths::normalize(&path);
     // Canonicalize the longest existing ancestor, keep the rest as written.
     let mut existing = path.as_path();
     let mut rest = Vec::new();
@@ -198,7 +198,7 @@ impl SiteDir {
     /// folder made in its place), so that nothing is written through it to
     /// a file outside the site.
     fn prepare(&self, rel: &Path) -> Result<PathBuf> {
-        let rel = crate::book::normalize(rel);
+        let rel = crate::paths::normalize(rel);
         if rel.has_root() || rel.starts_with("..") || rel.as_os_str().is_empty() {
             return Err(refuse(&rel, "refusing to write outside the output folder"));
         }
@@ -327,23 +327,7 @@ fn overwrite(path: &Path, data: &[u8]) -> std::io::Result<()> {
 
 /// Replace `path` by a new file with `data`, renamed over it.
 fn replace(path: &Path, data: &[u8]) -> Result<()> {
-    use std::io::Write as _;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".guidebook-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(data).map_err(|e| Error::io(tmp.path(), e))?;
-    // Temporary files are private; site files are for everyone to read.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let _ = tmp
-            .as_file()
-            .set_permissions(fs::Permissions::from_mode(0o644));
-    }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    crate::fsutil::replace(path, data, crate::fsutil::Mode::Public, false)
 }
 
 /// A site being rendered into a temporary folder next to its destination.

@@ -112,7 +112,7 @@ impl Theme {
 fn template_path(book_root: &Path, name: &str) -> String {
     let local = book_root.join("theme").join(name);
     if local.is_file() {
-        crate::book::display_path(&local).display().to_string()
+        crate::paths::display_path(&local).display().to_string()
     } else {
         format!("theme/{name}")
     }

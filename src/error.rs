@@ -24,6 +24,9 @@ pub enum Error {
     /// The output folder is unsafe or unusable.
     #[error("{}: {message}", path.display())]
     Output { path: PathBuf, message: String },
+    /// A command-line argument that cannot be used (it has no file).
+    #[error("{0}")]
+    Usage(String),
     /// Several errors, each on its own line (all problems of a book at once).
     #[error("{}", join_lines(.0))]
     Many(Vec<Error>),
@@ -64,10 +67,11 @@ impl Error {
         }
     }
 
-    /// Is this error (or every error inside it) about the user's input?
+    /// Is this error (or every error inside it) about the user's input
+    /// (the book's files or the command line)?
     pub fn is_input(&self) -> bool {
         match self {
-            Error::Input { .. } | Error::Source { .. } => true,
+            Error::Input { .. } | Error::Source { .. } | Error::Usage(_) => true,
             Error::Many(all) => all.iter().all(Error::is_input),
             _ => false,
         }

@@ -26,7 +26,7 @@ pub struct NewPage {
 pub fn new_edge_case(root: &Path, title: &str) -> Result<NewPage> {
     let title = title.trim();
     if title.is_empty() || title.contains(['\n', '[', ']']) {
-        return Err(Error::Other(format!(
+        return Err(Error::Usage(format!(
             "`{title}` is not a usable page title (one line, no brackets)"
         )));
     }
@@ -46,21 +46,22 @@ pub fn new_edge_case(root: &Path, title: &str) -> Result<NewPage> {
     let rel = place.dir.join(format!("{}.md", slug(title)));
     let full = src.join(&rel);
     if full.exists() {
-        return Err(Error::Other(format!(
-            "{} already exists; choose another title",
-            display_path(&full).display()
-        )));
+        return Err(Error::Source {
+            path: display_path(&full),
+            message: "the file already exists; choose another title".into(),
+        });
     }
-    if book
+    if let Some(same) = book
         .summary
         .chapters()
         .iter()
-        .any(|c| c.title.eq_ignore_ascii_case(title))
+        .find(|c| c.title.eq_ignore_ascii_case(title))
     {
-        return Err(Error::Other(format!(
-            "a chapter titled `{title}` is already in {}",
-            summary_display.display()
-        )));
+        return Err(Error::input(
+            &summary_display,
+            same.line,
+            format!("a chapter titled `{title}` is already listed here"),
+        ));
     }
 
     let link_target = rel.to_string_lossy().replace(' ', "%20");

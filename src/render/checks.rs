@@ -214,7 +214,7 @@ impl CheckReport {
     pub fn load(path: &Path, root: &Path, src: &Path) -> Result<CheckReport> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         CheckReport::parse(&text, root, src)
-            .map_err(|e| Error::Other(format!("{}: invalid check report: {e}", path.display())))
+            .map_err(|e| Error::input(path, e.line().max(1), format!("invalid check report: {e}")))
     }
 
     /// Parse the JSON text of a report.

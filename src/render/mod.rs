@@ -455,8 +455,8 @@ fn check_additional_files(book: &Book) -> Result<()> {
         for (i, file) in files.iter().enumerate() {
             if !book.root.join(file).is_file() {
                 errors.push(Error::input(
-                    &config.source.shown,
-                    config.source.element_line(&["output", "html", key], i),
+                    &config.file.shown,
+                    config.file.element_line(&["output", "html", key], i),
                     format!(
                         "{key}: `{}` does not exist (paths are relative to the book root)",
                         file.display()

@@ -1,4 +1,5 @@
-//! Loading a book: `book.toml`, then `SUMMARY.md`, then every page, parsed once.
+//! Loading a book: `book.toml`, then `SUMMARY.md`, then every page through
+//! the source stage (raw text, preprocess) and the one parse.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -7,10 +8,11 @@ use rayon::prelude::*;
 
 use crate::config::{Config, LoadedConfig};
 use crate::error::{Error, Result};
-use crate::page::Page;
+use crate::markdown::Page;
 use crate::paths::{display_path, normalize};
+use crate::source::text::read_text;
+use crate::source::{RawSource, preprocess};
 use crate::summary::{self, SUMMARY_FILE, Summary};
-use crate::text::read_text;
 
 #[derive(Debug)]
 pub struct Book {
@@ -110,11 +112,7 @@ impl Book {
 
         let parsed: Vec<Result<Page>> = listed
             .par_iter()
-            .map(|(rel, _)| {
-                let full = book_src.join(rel);
-                let source = read_text(&full)?;
-                Page::parse(&display_path(&full), rel, source)
-            })
+            .map(|(rel, _)| load_page(&book_src, rel))
             .collect();
         let mut pages = Vec::with_capacity(parsed.len());
         let mut errors = Vec::new();
@@ -169,6 +167,13 @@ impl Book {
             .or_else(|| self.summary.title.clone())
             .unwrap_or_else(|| "Book".into())
     }
+}
+
+/// The page at `rel` in the source folder `src_dir`: its raw text read,
+/// preprocessed, then parsed once. Every page of a book is loaded here.
+pub fn load_page(src_dir: &Path, rel: &Path) -> Result<Page> {
+    let raw = RawSource::read(src_dir, rel)?;
+    Page::from_resolved(preprocess(raw)?)
 }
 
 /// `.md` files under the source folder that SUMMARY.md does not list.

@@ -7,19 +7,19 @@
 pub mod book;
 pub mod check;
 pub mod cli;
-pub mod codeblock;
 pub mod config;
 pub mod diagnostics;
 pub mod error;
 pub mod fsutil;
+pub mod markdown;
 pub mod new_page;
-pub mod page;
 pub mod paths;
 pub mod render;
+pub mod report;
 pub mod serve;
+pub mod source;
 pub mod suggest;
 pub mod summary;
-pub mod text;
 
 pub use book::Book;
 pub use error::{Error, Result};

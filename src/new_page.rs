@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::book::Book;
 use crate::error::{Error, Result};
-use crate::page::slug;
+use crate::markdown::page::slug;
 use crate::paths::display_path;
 use crate::summary::{SUMMARY_FILE, SummaryItem};
 

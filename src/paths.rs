@@ -1,6 +1,7 @@
 //! Paths as the book uses them: normalized, shown, written with `/` in
-//! URLs, a page's output URL (`README.md` -> `index.html`), and `%XX`
-//! escapes of links decoded. Each rule lives here once.
+//! URLs, a page's output URL (`README.md` -> `index.html`) and a link to
+//! it, external links told apart, and `%XX` escapes of links decoded. Each
+//! rule lives here once.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -95,6 +96,40 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Is `dest` a link leaving the site (`https:`, `mailto:`, `//host`)?
+pub fn is_external(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    match dest.find(':') {
+        Some(i) => {
+            let scheme = &dest[..i];
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+                && !dest[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// A link to `page.md` or `dir/README.md` (with an optional `#anchor`)
+/// becomes a link to its rendered page; other links are unchanged.
+pub fn md_to_html(dest: &str) -> String {
+    if is_external(dest) || dest.starts_with('#') {
+        return dest.to_string();
+    }
+    let (path, fragment) = match dest.find(['#', '?']) {
+        Some(i) => dest.split_at(i),
+        None => (dest, ""),
+    };
+    match path.strip_suffix(".md") {
+        Some(stem) => format!("{}.html{fragment}", output_stem(stem)),
+        None => dest.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +138,19 @@ mod tests {
     fn decodes_percent_escapes() {
         assert_eq!(percent_decode("a%20b.md"), "a b.md");
         assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn rewrites_markdown_links() {
+        assert_eq!(md_to_html("faq.md"), "faq.html");
+        assert_eq!(md_to_html("../fix/lock.md#why"), "../fix/lock.html#why");
+        assert_eq!(md_to_html("README.md"), "index.html");
+        assert_eq!(md_to_html("sub/README.md#a"), "sub/index.html#a");
+        assert_eq!(md_to_html("https://x.org/a.md"), "https://x.org/a.md");
+        assert_eq!(md_to_html("#top"), "#top");
+        assert_eq!(md_to_html("img/a.png"), "img/a.png");
+        assert!(is_external("mailto:a@b"));
+        assert!(!is_external("dir/a:b.md"));
     }
 
     #[test]

@@ -53,7 +53,7 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
             };
             // The block's lines as written (pulldown-cmark gives `\n` for CRLF).
             let Some(text) = page
-                .source
+                .text
                 .get(range.clone())
                 .filter(|src| *src == block.text || src.replace("\r\n", "\n") == block.text)
             else {
@@ -105,7 +105,7 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
             .iter()
             .find(|p| p.path.to_string_lossy() == page)
             .expect("page of a result")
-            .source;
+            .text;
         edits.sort_by_key(|e| e.range.start);
         let mut out = String::with_capacity(source.len());
         let mut at = 0;

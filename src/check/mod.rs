@@ -35,9 +35,9 @@ use rayon::prelude::*;
 
 use crate::book::Book;
 use crate::cli::{CheckArgs, ReportFormat};
-use crate::codeblock::{BlockKind, CodeBlock, Shell};
 use crate::error::{Error, Result};
-use crate::page::Page;
+use crate::markdown::Page;
+use crate::markdown::codeblock::{BlockKind, CodeBlock, Shell};
 use crate::paths::{display_path, normalize};
 use env::Env;
 use needs::Needs;

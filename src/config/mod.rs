@@ -67,7 +67,7 @@ impl Config {
                 warnings: Vec::new(),
             });
         }
-        let text = crate::text::read_text(&path)?;
+        let text = crate::source::text::read_text(&path)?;
         Config::parse(&text, &crate::paths::display_path(&path))
     }
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::nav::{NavItem, NavLink};
 use crate::config::Config;
-use crate::page::Page;
+use crate::markdown::Page;
 pub use crate::paths::url_path;
 
 #[derive(Debug, Serialize)]
@@ -73,7 +73,7 @@ pub struct PageContext<'a> {
     pub is_404: bool,
     /// Results of docs-check for the page's checked blocks; `None` when
     /// the page has none.
-    pub checks: Option<super::checks::PageChecks>,
+    pub checks: Option<super::badges::PageChecks>,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]

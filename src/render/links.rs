@@ -5,11 +5,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::html::is_external;
 use crate::book::Book;
 use crate::error::{Error, Result};
-use crate::page::Page;
-use crate::paths::{normalize, percent_decode};
+use crate::markdown::Page;
+use crate::paths::{is_external, normalize, percent_decode};
 
 /// Check the links of every page of `book`.
 pub fn check(book: &Book) -> Result<()> {

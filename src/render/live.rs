@@ -14,10 +14,7 @@ use super::output::SiteDir;
 use super::{BuildReport, Built, Site, build_keeping, links, search};
 use crate::cli::BuildArgs;
 use crate::error::{Error, Result};
-use crate::page::Page;
-use crate::paths::display_path;
 use crate::summary::SUMMARY_FILE;
-use crate::text::read_text;
 
 /// What an update did.
 #[derive(Debug)]
@@ -127,10 +124,7 @@ impl LiveSite {
         let mut errors = Vec::new();
         for &i in indices {
             let rel = book.pages[i].rel.clone();
-            let full = src.join(&rel);
-            let page =
-                read_text(&full).and_then(|source| Page::parse(&display_path(&full), &rel, source));
-            match page {
+            match crate::book::load_page(&src, &rel) {
                 Ok(p) => parsed.push((i, p)),
                 Err(Error::Many(many)) => errors.extend(many),
                 Err(e) => errors.push(e),

@@ -6,8 +6,9 @@
 //! the book's other files, the 404 page and the sitemap, and only then swap
 //! the new site in (see [`output`]).
 
-pub mod checks;
+pub mod badges;
 pub mod context;
+pub mod escape;
 pub mod highlight;
 pub mod html;
 pub mod interrupt;
@@ -31,9 +32,10 @@ use rayon::prelude::*;
 use crate::book::Book;
 use crate::cli::BuildArgs;
 use crate::error::{Error, Result};
-use crate::page::Page;
+use crate::markdown::Page;
 use crate::paths::display_path;
-use checks::CheckReport;
+use crate::report::{self, CheckReport};
+use crate::source::RawSource;
 use context::{BookContext, Context, PageContext, TocEntry};
 use nav::Nav;
 use output::SiteDir;
@@ -90,7 +92,7 @@ fn build_keeping(args: &BuildArgs) -> Result<(BuildReport, Built)> {
     check_additional_files(&book)?;
     let theme = Theme::load(&book.root)?;
     let mut report_warning = None;
-    let report = match checks::report_path(
+    let report = match report::report_path(
         args.checks.as_deref(),
         &book.root,
         &book.config.check.report,
@@ -277,14 +279,14 @@ impl<'a> Site<'a> {
         let html = self.render_page(page, &events, &link.title, &link.url, Some(i), None)?;
         self.out.write(Path::new(&link.url), html.as_bytes())?;
         drop(html);
-        Ok(search::sections_of(&events, &link.title, &link.url))
+        Ok(search::sections_of(page, &events, &link.title, &link.url))
     }
 
     /// The full HTML of a page. `root` overrides the prefix to the site root.
     fn render_page(
         &self,
         page: &Page,
-        events: &[pulldown_cmark::Event<'_>],
+        events: &[crate::markdown::walk::Spanned<'_>],
         title: &str,
         url: &str,
         index: Option<usize>,
@@ -296,7 +298,7 @@ impl<'a> Site<'a> {
         let checks = if is_404 {
             None
         } else {
-            checks::page_checks(&page.blocks, self.report)
+            badges::page_checks(&page.blocks, self.report)
         };
         self.render_content(
             PageContext {
@@ -351,11 +353,11 @@ impl<'a> Site<'a> {
             return self.out.write(Path::new("index.html"), html.as_bytes());
         };
         let html = if first.url.contains('/') {
-            let url = html::escape_html(&first.url);
+            let url = escape::escape_html(&first.url);
             format!(
                 "<!DOCTYPE html>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<meta http-equiv=\"refresh\" content=\"0; url={url}\">\n<link rel=\"canonical\" href=\"{url}\">\n<p><a href=\"{url}\">{}</a></p>\n",
-                html::escape_html(&first.title),
-                html::escape_html(&first.title)
+                escape::escape_html(&first.title),
+                escape::escape_html(&first.title)
             )
         } else {
             let page = &self.book.pages[0];
@@ -378,14 +380,18 @@ impl<'a> Site<'a> {
         let name = config.output.html.input_404.as_deref().unwrap_or("404.md");
         let src = self.book.root.join(&config.book.src);
         let path = src.join(name);
-        let source = if path.is_file() {
-            crate::text::read_text(&path)?
+        let page = if path.is_file() {
+            crate::book::load_page(&src, Path::new(name))?
         } else {
-            "# Page not found\n\nThe page you asked for does not exist. \
-             Try the search, or start from the [first page](index.html).\n"
-                .to_string()
+            let raw = RawSource {
+                shown: display_path(&path),
+                rel: PathBuf::from(name),
+                text: "# Page not found\n\nThe page you asked for does not exist. \
+                       Try the search, or start from the [first page](index.html).\n"
+                    .to_string(),
+            };
+            Page::from_resolved(crate::source::preprocess(raw)?)?
         };
-        let page = Page::parse(&display_path(&path), Path::new(name), source)?;
         let title = page.first_title().unwrap_or("Page not found").to_string();
         let root = match &config.output.html.site_url {
             Some(url) => format!("{}/", url.trim_end_matches('/')),
@@ -409,7 +415,7 @@ impl<'a> Site<'a> {
             .iter()
             .zip(&self.nav.pages)
             .map(|(p, l)| (l.url.as_str(), l.title.as_str(), p.blocks.as_slice()));
-        let content = checks::status_table(pages, self.report);
+        let content = badges::status_table(pages, self.report);
         let toc: Vec<TocEntry<'_>> = Vec::new();
         let html = self.render_content(
             PageContext {

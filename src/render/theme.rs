@@ -10,7 +10,7 @@ use std::path::Path;
 use minijinja::Environment;
 use rust_embed::RustEmbed;
 
-use super::html::escape_html;
+use super::escape::escape_html;
 use crate::diagnostics::LineIndex;
 use crate::error::{Error, Result};
 

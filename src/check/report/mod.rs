@@ -9,7 +9,7 @@ pub mod junit;
 
 use serde::Serialize;
 
-use crate::codeblock::BlockKind;
+use crate::markdown::codeblock::BlockKind;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

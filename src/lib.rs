@@ -6,13 +6,13 @@
 
 pub mod book;
 pub mod check;
-pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod error;
 pub mod fsutil;
 pub mod markdown;
 pub mod new_page;
+pub mod options;
 pub mod paths;
 pub mod render;
 pub mod report;

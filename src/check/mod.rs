@@ -34,10 +34,10 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::book::Book;
-use crate::cli::{CheckArgs, ReportFormat};
 use crate::error::{Error, Result};
 use crate::markdown::Page;
 use crate::markdown::codeblock::{BlockKind, CodeBlock, Shell};
+use crate::options::{CheckOptions as CheckArgs, ReportFormat};
 use crate::paths::{display_path, normalize};
 use env::Env;
 use needs::Needs;

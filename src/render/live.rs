@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use super::output::SiteDir;
 use super::{BuildReport, Built, Site, build_keeping, links, search};
-use crate::cli::BuildArgs;
 use crate::error::{Error, Result};
+use crate::options::BuildOptions;
 use crate::summary::SUMMARY_FILE;
 
 /// What an update did.
@@ -32,7 +32,7 @@ pub enum Update {
 }
 
 pub struct LiveSite {
-    args: BuildArgs,
+    args: BuildOptions,
     built: Built,
     /// The output folder, as the user named it.
     dest: PathBuf,
@@ -46,7 +46,7 @@ pub struct LiveSite {
 
 impl LiveSite {
     /// Build the whole site, keeping what a page update needs.
-    pub fn build(args: &BuildArgs) -> Result<(LiveSite, BuildReport)> {
+    pub fn build(args: &BuildOptions) -> Result<(LiveSite, BuildReport)> {
         let (report, built) = build_keeping(args)?;
         let src = built.book.root.join(&built.book.config.book.src);
         let src = std::fs::canonicalize(&src).unwrap_or(src);
@@ -197,7 +197,7 @@ mod tests {
         fs::write(p, text).unwrap();
     }
 
-    fn book() -> (tempfile::TempDir, BuildArgs) {
+    fn book() -> (tempfile::TempDir, BuildOptions) {
         let dir = tempfile::tempdir().unwrap();
         write(
             dir.path(),
@@ -210,7 +210,7 @@ mod tests {
             "# One\n\nSee [two](two.md#two).\n",
         );
         write(dir.path(), "src/two.md", "# Two\n\nSecond page.\n");
-        let args = BuildArgs {
+        let args = BuildOptions {
             book_dir: dir.path().to_path_buf(),
             dest_dir: Some(dir.path().join("site")),
             checks: None,

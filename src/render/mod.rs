@@ -30,9 +30,9 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::book::Book;
-use crate::cli::BuildArgs;
 use crate::error::{Error, Result};
 use crate::markdown::Page;
+use crate::options::BuildOptions;
 use crate::paths::display_path;
 use crate::report::{self, CheckReport};
 use crate::source::RawSource;
@@ -59,7 +59,7 @@ pub struct BuildReport {
 
 /// The output folder of a build: `--dest-dir` (relative to the current
 /// folder) or `[build] build-dir` (relative to the book root).
-pub fn dest_dir(args: &BuildArgs, book: &Book) -> PathBuf {
+pub fn dest_dir(args: &BuildOptions, book: &Book) -> PathBuf {
     match &args.dest_dir {
         Some(d) => d.clone(),
         None => display_path(&book.root.join(&book.config.build.build_dir)),
@@ -67,7 +67,7 @@ pub fn dest_dir(args: &BuildArgs, book: &Book) -> PathBuf {
 }
 
 /// Build the site of the book at `args.book_dir`.
-pub fn build(args: &BuildArgs) -> Result<BuildReport> {
+pub fn build(args: &BuildOptions) -> Result<BuildReport> {
     build_keeping(args).map(|(report, _)| report)
 }
 
@@ -82,7 +82,7 @@ pub(crate) struct Built {
 }
 
 /// Build the site; also what is needed to re-render a page.
-fn build_keeping(args: &BuildArgs) -> Result<(BuildReport, Built)> {
+fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)> {
     let started = Instant::now();
     // Loading the syntax definitions takes tens of milliseconds; do it
     // while the book loads rather than when the first block needs them.

@@ -322,7 +322,7 @@ fn list(selected: &[(&Page, Vec<&CodeBlock>)]) -> String {
                 page.path.display(),
                 b.line,
                 b.lang,
-                b.summary()
+                b.first_line()
             );
             if let Some(reason) = &b.annotations.skip {
                 line.push_str(&format!("\t(skip: {reason})"));

@@ -128,8 +128,9 @@ impl CodeBlock {
         self.kind() != BlockKind::Display
     }
 
-    /// The first line of the block's text, for lists and reports.
-    pub fn summary(&self) -> String {
+    /// The first line of the block's text (a console block's first
+    /// command), cut at 80 characters, for lists and reports.
+    pub fn first_line(&self) -> String {
         let first = self.text.lines().next().unwrap_or("").trim();
         let first = first.strip_prefix("$ ").unwrap_or(first);
         let mut s: String = first.chars().take(80).collect();

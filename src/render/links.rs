@@ -11,20 +11,20 @@ use crate::markdown::Page;
 use crate::paths::{is_external, normalize, percent_decode};
 
 /// Check the links of every page of `book`.
-pub fn check(book: &Book) -> Result<()> {
+pub fn validate(book: &Book) -> Result<()> {
     let src = book.root.join(&book.config.book.src);
     let errors: Vec<Error> = book
         .pages
         .par_iter()
-        .flat_map_iter(|page| check_page(book, &src, page))
+        .flat_map_iter(|page| page_errors(book, &src, page))
         .collect();
     Error::from_many(errors)
 }
 
-fn check_page(book: &Book, src: &Path, page: &Page) -> Vec<Error> {
+fn page_errors(book: &Book, src: &Path, page: &Page) -> Vec<Error> {
     let mut errors = Vec::new();
     for link in &page.links {
-        if let Err(reason) = check_link(book, src, page, &link.dest) {
+        if let Err(reason) = broken_reason(book, src, page, &link.dest) {
             errors.push(Error::input(
                 &page.path,
                 link.line,
@@ -35,7 +35,7 @@ fn check_page(book: &Book, src: &Path, page: &Page) -> Vec<Error> {
     errors
 }
 
-fn check_link(book: &Book, src: &Path, page: &Page, dest: &str) -> Result<(), String> {
+fn broken_reason(book: &Book, src: &Path, page: &Page, dest: &str) -> Result<(), String> {
     if dest.is_empty() || is_external(dest) || dest.starts_with('/') {
         return Ok(());
     }
@@ -134,7 +134,7 @@ mod tests {
                 "# B\n\n## Deep\n\n[ok](../a.md) [bad](../stray.md) [bad](../../x.md) [ok](../index.html)\n",
             ),
         ]);
-        let msg = check(&book).unwrap_err().to_string();
+        let msg = validate(&book).unwrap_err().to_string();
         let lines: Vec<&str> = msg.lines().collect();
         assert_eq!(lines.len(), 5, "{msg}");
         assert!(

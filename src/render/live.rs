@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::output::SiteDir;
-use super::{BuildReport, Built, Site, build_keeping, links, search};
+use super::site::Built;
+use super::{BuildReport, build_keeping, links};
 use crate::error::{Error, Result};
 use crate::options::BuildOptions;
 use crate::summary::SUMMARY_FILE;
@@ -136,39 +137,16 @@ impl LiveSite {
         for (i, page) in parsed {
             old.push((i, std::mem::replace(&mut book.pages[i], page)));
         }
-        if let Err(e) = links::check(book) {
+        if let Err(e) = links::validate(book) {
             for (i, page) in old {
                 book.pages[i] = page;
             }
             return Err(e);
         }
 
-        let built = &self.built;
         let out = SiteDir::live(&self.dest);
-        let site = Site::new(
-            &built.book,
-            &built.theme,
-            built.report.as_ref(),
-            &out,
-            self.args.live_reload.as_deref(),
-        );
-        let mut fresh = Vec::new();
-        for &i in indices {
-            fresh.push((i, site.page(i, &built.book.pages[i])?));
-        }
-        if indices.contains(&0) {
-            site.index_page()?;
-        }
-        site.status_page()?;
-        for (i, sections) in fresh {
-            let docs = sections
-                .iter()
-                .map(|s| search::Doc::new(s, &mut self.built.terms))
-                .collect();
-            self.built.docs[i] = docs;
-        }
-        let index = search::index_js(&self.built.terms, self.built.docs.iter().flatten());
-        out.write(Path::new("searchindex.js"), index.as_bytes())?;
+        self.built
+            .render_again(indices, &out, self.args.live_reload.as_deref())?;
         Ok(Update::Pages {
             pages: indices
                 .iter()

@@ -73,7 +73,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 
 /// Refuse `dest` when replacing it could destroy the book or anything else
 /// guidebook did not make. `shown` is the folder as the user named it.
-pub fn check_dest(dest: &Path, book_root: &Path, src: &Path) -> Result<()> {
+pub fn guard_dest(dest: &Path, book_root: &Path, src: &Path) -> Result<()> {
     let abs = absolute(dest)?;
     let root = absolute(book_root)?;
     let src = absolute(src)?;
@@ -345,7 +345,7 @@ pub struct Staging {
 impl Staging {
     /// Lock `dest`, then create `.NAME.tmp-XXXX` next to it (creating
     /// `dest`'s parent), taking over `.NAME.previous` when there is one.
-    /// Call [`check_dest`] first.
+    /// Call [`guard_dest`] first.
     pub fn new(dest: &Path) -> Result<Staging> {
         let abs = absolute(dest)?;
         let parent = abs
@@ -539,9 +539,9 @@ mod tests {
             root.join("content/../content"),
             PathBuf::from("/"),
         ] {
-            assert!(check_dest(&bad, &root, &src).is_err(), "{}", bad.display());
+            assert!(guard_dest(&bad, &root, &src).is_err(), "{}", bad.display());
         }
-        assert!(check_dest(&root.join("book"), &root, &src).is_ok());
+        assert!(guard_dest(&root.join("book"), &root, &src).is_ok());
     }
 
     #[test]
@@ -550,14 +550,14 @@ mod tests {
         let dest = root.join("book");
         fs::create_dir_all(&dest).unwrap();
         assert!(
-            check_dest(&dest, &root, &src).is_ok(),
+            guard_dest(&dest, &root, &src).is_ok(),
             "empty folder is fine"
         );
         fs::write(dest.join("notes.txt"), "mine").unwrap();
-        let e = check_dest(&dest, &root, &src).unwrap_err().to_string();
+        let e = guard_dest(&dest, &root, &src).unwrap_err().to_string();
         assert!(e.contains("did not create"), "{e}");
         fs::write(dest.join(MARKER), "").unwrap();
-        assert!(check_dest(&dest, &root, &src).is_ok());
+        assert!(guard_dest(&dest, &root, &src).is_ok());
     }
 
     #[test]

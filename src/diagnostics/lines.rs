@@ -17,16 +17,16 @@ impl LineIndex {
     /// The lines of raw bytes, which need not be UTF-8.
     pub fn of_bytes(bytes: &[u8]) -> Self {
         let mut starts = vec![0];
-        let mut i = 0;
-        while let Some(at) = bytes[i..].iter().position(|&b| b == b'\n' || b == b'\r') {
-            let at = i + at;
-            let next = if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
-                at + 2
+        for at in memchr::memchr2_iter(b'\n', b'\r', bytes) {
+            // The LF of a CRLF ends the line its CR did not.
+            let crlf_tail = bytes[at] == b'\n' && at > 0 && bytes[at - 1] == b'\r';
+            if crlf_tail {
+                if let Some(last) = starts.last_mut() {
+                    *last = at + 1;
+                }
             } else {
-                at + 1
-            };
-            starts.push(next);
-            i = next;
+                starts.push(at + 1);
+            }
         }
         LineIndex { starts }
     }

@@ -20,7 +20,7 @@ pub struct Book {
     pub root: PathBuf,
     pub config: Config,
     /// Non-fatal findings (ignored mdBook keys, pages not in SUMMARY.md).
-    pub warnings: Vec<String>,
+    pub warnings: crate::diagnostics::Warnings,
     pub summary: Summary,
     /// Every non-draft chapter, in reading order.
     pub pages: Vec<Page>,

@@ -54,7 +54,7 @@ pub struct Config {
 #[derive(Debug, Clone)]
 pub struct LoadedConfig {
     pub config: Config,
-    pub warnings: Vec<String>,
+    pub warnings: crate::diagnostics::Warnings,
 }
 
 impl Config {

@@ -38,8 +38,3 @@ impl fmt::Display for Location {
 
 /// Findings that do not stop a build, each `path:line: message`.
 pub type Warnings = Vec<String>;
-
-/// A warning at `location`, as every stage words it.
-pub fn warning(location: &Location, message: impl fmt::Display) -> String {
-    format!("{location}: {message}")
-}

@@ -42,7 +42,7 @@ pub struct Page {
     pub blocks: Vec<CodeBlock>,
     pub links: Vec<Link>,
     /// Findings that do not stop the build, as `path:line: message`.
-    pub warnings: Vec<String>,
+    pub warnings: crate::diagnostics::Warnings,
     /// Anchors other than headings: footnote names and `id`/`name`
     /// attributes of raw HTML.
     other_anchors: Vec<String>,
@@ -88,21 +88,22 @@ impl Page {
             let line = map.line(range.start);
             let event = match node {
                 Node::CodeBlock(open) => {
+                    let open = *open;
                     let (info, fenced) = match &open.kind {
                         CodeBlockKind::Fenced(info) => (info.to_string(), true),
                         CodeBlockKind::Indented => (String::new(), false),
                     };
                     let whole = &source[range.clone()];
                     let unclosed = fenced && !fence_is_closed(whole);
+                    // Messages name the file the fence was written in.
+                    let written = map.locate(range.start);
                     if unclosed {
                         warnings.push(format!(
-                            "{}:{}: this code block is never closed, so it swallows everything after it; it is shown as text and not checked (add a closing {} line)",
-                            path.display(),
-                            line,
+                            "{written}: this code block is never closed, so it swallows everything after it; it is shown as text and not checked (add a closing {} line)",
                             open_fence(whole).unwrap_or("```")
                         ));
                     }
-                    match parse_info(&info, path, line) {
+                    match parse_info(&info, &written.path, written.line) {
                         Ok((lang, annotations)) => {
                             let text_range = fenced.then(|| {
                                 let start = content_start(&source, range.clone());
@@ -124,7 +125,7 @@ impl Page {
                     }
                     continue;
                 }
-                Node::Event(event) => event,
+                Node::Event((event, _)) => event,
             };
             match &event {
                 Event::Start(Tag::Heading { id, .. }) => {

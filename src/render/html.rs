@@ -8,7 +8,7 @@ use super::badges;
 use super::escape::escape_html;
 use super::highlight::highlight;
 use crate::markdown::Page;
-use crate::markdown::walk::{BlockNode, Node, SliceWalk, Spanned, walk};
+use crate::markdown::walk::{BlockNode, Node, Spanned, Walk, walk_parsed};
 use crate::paths::md_to_html;
 use crate::report::CheckReport;
 
@@ -34,7 +34,7 @@ pub fn render_events(page: &Page, events: &[Spanned<'_>], report: Option<&CheckR
 /// code blocks.
 struct Events<'p, 'e> {
     page: &'p Page,
-    nodes: SliceWalk<'p, 'e>,
+    nodes: Walk<'e, std::slice::Iter<'p, Spanned<'e>>>,
     report: Option<&'p CheckReport>,
 }
 
@@ -42,7 +42,7 @@ impl<'p, 'e> Events<'p, 'e> {
     fn new(page: &'p Page, events: &'p [Spanned<'e>], report: Option<&'p CheckReport>) -> Self {
         Events {
             page,
-            nodes: walk(events.iter().cloned()),
+            nodes: walk_parsed(events),
             report,
         }
     }
@@ -54,7 +54,8 @@ impl<'p, 'e> Events<'p, 'e> {
         if block.is_some_and(|b| b.annotations.hidden) {
             return None;
         }
-        let html = code_block_html(lang, &node.text);
+        let text = block.map(|b| b.text.as_str()).unwrap_or("");
+        let html = code_block_html(lang, text);
         match block.filter(|b| b.is_checked()) {
             Some(b) => {
                 let body = html.strip_suffix("</div>\n").unwrap_or(&html);
@@ -78,9 +79,9 @@ impl<'p, 'e> Iterator for Events<'p, 'e> {
                     Some(html) => return Some(Event::Html(CowStr::from(html))),
                     None => continue,
                 },
-                Node::Event(event) => event,
+                Node::Event((event, _)) => event,
             };
-            let html = match &event {
+            let html = match event {
                 Event::Start(Tag::Heading {
                     level, id, classes, ..
                 }) => {
@@ -116,7 +117,7 @@ impl<'p, 'e> Iterator for Events<'p, 'e> {
                         id: id.clone(),
                     }));
                 }
-                _ => return Some(event),
+                other => return Some(other.clone()),
             };
             return Some(Event::Html(CowStr::from(html)));
         }

@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 use crate::markdown::Page;
-use crate::markdown::walk::{Node, Spanned, walk};
+use crate::markdown::walk::{Node, Spanned, walk_parsed};
 
 const EXCERPT_CHARS: usize = 160;
 
@@ -48,21 +48,18 @@ pub fn sections_of(
     let mut out = Vec::new();
     let mut current = Open::new(page_title.to_string(), url.to_string());
     let mut heading: Option<(String, String)> = None; // (id, text)
-    for (node, _) in walk(events.iter().cloned()) {
+    for (node, _) in walk_parsed(events) {
         let event = match node {
-            Node::CodeBlock(block) => {
-                let hidden = page
-                    .blocks
-                    .get(block.index)
-                    .is_some_and(|b| b.annotations.hidden);
-                if !hidden {
-                    current.code(&block.text);
+            Node::CodeBlock(node) => {
+                match page.blocks.get(node.index) {
+                    Some(block) if !block.annotations.hidden => current.text(&block.text, false),
+                    _ => {}
                 }
                 continue;
             }
-            Node::Event(event) => event,
+            Node::Event((event, _)) => event,
         };
-        match &event {
+        match event {
             Event::Start(Tag::Heading { level, id, .. }) if (*level as u8) <= 3 => {
                 heading = Some((id.as_deref().unwrap_or_default().to_string(), String::new()));
             }
@@ -118,14 +115,6 @@ impl Open {
 
     fn is_blank(&self) -> bool {
         self.body.trim().is_empty()
-    }
-
-    /// A code block's text: its words count, it is no excerpt. Each line
-    /// is added as the parser gives it, one text event per line.
-    fn code(&mut self, text: &str) {
-        for line in text.split_inclusive('\n') {
-            self.text(line, false);
-        }
     }
 
     fn text(&mut self, t: &str, prose: bool) {

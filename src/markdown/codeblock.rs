@@ -252,11 +252,11 @@ pub fn parse_info(
             }
         }
     }
-    check_combination(&lang, &ann).map_err(err)?;
+    validate_combination(&lang, &ann).map_err(err)?;
     Ok((lang, ann))
 }
 
-fn check_combination(lang: &str, ann: &Annotations) -> Result<(), String> {
+fn validate_combination(lang: &str, ann: &Annotations) -> Result<(), String> {
     let runs = SCRIPT_LANGS.contains(&lang) || lang == "console";
     if ann.exit.is_some() && !runs {
         return Err(format!(

@@ -317,6 +317,22 @@ fn host_program_is_missing_in_the_pure_shell() {
 }
 
 #[test]
+fn a_dev_shell_block_runs_in_the_shell_of_the_flake_above_it() {
+    for nix in nixes() {
+        // The page's flake.nix, a block in its shell, then sub/flake.nix
+        // and a block that must see sub/'s shell, not the first one.
+        let dir = book("two-flakes");
+        let (code, text, report) = check(&nix, dir.path());
+        if nix.too_old() {
+            assert_too_old(&nix, code, &text, &report, 3);
+        } else {
+            assert_eq!(code, 0, "{text}");
+            assert_eq!(report["totals"]["passed"], 4, "{report}");
+        }
+    }
+}
+
+#[test]
 fn dev_shell_block_without_a_flake_says_what_is_missing() {
     for nix in nixes() {
         let dir = book("no-flake");

@@ -984,10 +984,21 @@ pub struct NixDevShell {
 }
 
 impl ShellLauncher for NixDevShell {
+    /// `devshell[:NAME]`, then the flake's file when it is not the
+    /// sandbox's own `flake.nix`: each flake of a page keeps a session of
+    /// its own, so a dev shell block runs in the shell of the flake above it.
     fn name(&self) -> String {
-        match &self.name {
+        let shell = match &self.name {
             Some(n) => format!("devshell:{n}"),
             None => "devshell".into(),
+        };
+        if self.flake_dir.is_empty() {
+            shell
+        } else {
+            format!(
+                "{shell} of {}",
+                Path::new(&self.flake_dir).join("flake.nix").display()
+            )
         }
     }
 
@@ -1025,6 +1036,27 @@ impl ShellLauncher for NixDevShell {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn dev_shell(name: Option<&str>, flake_dir: &str) -> NixDevShell {
+        NixDevShell {
+            program: "nix".into(),
+            name: name.map(String::from),
+            override_inputs: Vec::new(),
+            flake_dir: flake_dir.into(),
+            nix_config: None,
+        }
+    }
+
+    #[test]
+    fn each_flake_of_a_page_has_a_dev_shell_session_of_its_own() {
+        assert_eq!(dev_shell(None, "").name(), "devshell");
+        assert_eq!(dev_shell(Some("ci"), "").name(), "devshell:ci");
+        assert_eq!(
+            dev_shell(None, "editor").name(),
+            "devshell of editor/flake.nix"
+        );
+        assert_ne!(dev_shell(None, "editor").name(), dev_shell(None, "").name());
+    }
 
     fn one(r: &str) -> InputRefs {
         InputRefs::One(r.to_string())

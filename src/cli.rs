@@ -103,6 +103,9 @@ pub struct CheckArgs {
     /// Write the JSON report to FILE (default: [check] report of book.toml).
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// Also write a JUnit XML report to FILE, whatever --format prints.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
     /// Rewrite the expected output of failing console blocks in place.
     #[arg(long)]
     pub bless: bool,

@@ -55,6 +55,8 @@ pub struct CheckOptions {
     pub format: ReportFormat,
     /// Write the JSON report here (default: [check] report of book.toml).
     pub report: Option<PathBuf>,
+    /// Also write a JUnit XML report here, whatever `format` prints.
+    pub junit: Option<PathBuf>,
     /// Rewrite the expected output of failing console blocks in place.
     pub bless: bool,
     /// A skip for a missing need (nix, network ...) is a failure.

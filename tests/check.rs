@@ -468,6 +468,58 @@ fn report_flag_writes_elsewhere_and_usage_errors_exit_2() {
 }
 
 #[test]
+fn one_run_prints_annotations_and_writes_json_and_junit() {
+    // What CI needs from one run: annotations on stdout (--format github),
+    // the JSON report (--report) and a JUnit file (--junit), all of the
+    // same results.
+    let book = Copy::new("fail");
+    let report = book.path("out/report.json");
+    let junit = book.path("out/xml/junit.xml");
+    let r = run(book.check(&[
+        "--format",
+        "github",
+        "--report",
+        report.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("::error file=fail/src/"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(last_line(&r.stdout), "0 passed, 3 failed, 0 skipped");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(json["totals"]["failed"], 3, "{json}");
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(
+        xml.contains("<testsuites name=\"docs-check\" tests=\"3\" failures=\"3\" skipped=\"0\">"),
+        "{xml}"
+    );
+    assert_eq!(xml.matches("<failure message=").count(), 3, "{xml}");
+
+    // One file for both is a usage error, and leaves no file behind.
+    let same = book.path("same.out");
+    let r = run(book.check(&[
+        "--report",
+        same.to_str().unwrap(),
+        "--junit",
+        same.to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("that is the JSON report's file (--report)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!same.exists());
+}
+
+#[test]
 fn keep_prints_the_sandbox() {
     let book = Copy::new("fail");
     let r = run(book.check(&["--keep", "--filter", "goodbye"]));

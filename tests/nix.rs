@@ -131,7 +131,18 @@ fn stand_in(name: &str) -> String {
 /// `docs-check BOOK --nix NIX [--override-input ...] --report BOOK/report.json`;
 /// `inputs`: the stand-ins to override.
 fn check_with(nix: &NixUnderTest, book: &Path, inputs: &[&str]) -> (i32, String, Value) {
+    check_env(nix, book, inputs, &[])
+}
+
+/// [`check_with`], with variables set for docs-check (and so its blocks).
+fn check_env(
+    nix: &NixUnderTest,
+    book: &Path,
+    inputs: &[&str],
+    vars: &[(&str, std::ffi::OsString)],
+) -> (i32, String, Value) {
     let mut cmd = Command::cargo_bin("docs-check").unwrap();
+    cmd.envs(vars.iter().map(|(k, v)| (k, v)));
     cmd.arg(book).arg("--nix").arg(&nix.program);
     for name in inputs {
         cmd.args(["--override-input", name]).arg(stand_in(name));
@@ -317,6 +328,22 @@ fn host_program_is_missing_in_the_pure_shell() {
 }
 
 #[test]
+fn a_dev_shell_block_runs_in_the_shell_of_the_flake_above_it() {
+    for nix in nixes() {
+        // The page's flake.nix, a block in its shell, then sub/flake.nix
+        // and a block that must see sub/'s shell, not the first one.
+        let dir = book("two-flakes");
+        let (code, text, report) = check(&nix, dir.path());
+        if nix.too_old() {
+            assert_too_old(&nix, code, &text, &report, 3);
+        } else {
+            assert_eq!(code, 0, "{text}");
+            assert_eq!(report["totals"]["passed"], 4, "{report}");
+        }
+    }
+}
+
+#[test]
 fn dev_shell_block_without_a_flake_says_what_is_missing() {
     for nix in nixes() {
         let dir = book("no-flake");
@@ -345,7 +372,29 @@ fn the_guide_passes_with_the_stand_ins() {
             &Path::new(ROOT).join("content"),
             &dir.path().join("content"),
         );
-        let (code, text, report) = check(&nix, dir.path());
+        // This build's guidebook on PATH: the blocks marked needs=guidebook
+        // run too.
+        let bin_dir = assert_cmd::cargo::cargo_bin("guidebook")
+            .parent()
+            .unwrap()
+            .to_path_buf();
+        let path = std::env::join_paths(std::iter::once(bin_dir).chain(std::env::split_paths(
+            &std::env::var_os("PATH").unwrap_or_default(),
+        )))
+        .unwrap();
+        let (code, text, report) = check_env(
+            &nix,
+            dir.path(),
+            &["nixpkgs", "flake-utils"],
+            &[("PATH", path)],
+        );
+        let blocks = report["blocks"].as_array().unwrap();
+        assert!(
+            !blocks.iter().any(|b| b["reason"]
+                .as_str()
+                .is_some_and(|r| r.starts_with("needs guidebook"))),
+            "{text}"
+        );
         if nix.too_old() {
             // One cause, said once: the first flake fails with it; every
             // other flake and the blocks that depend on them are blocked.

@@ -201,7 +201,7 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
         Some(p) => p.clone(),
         None => display_path(&root.join(&book.config.check.report)),
     };
-    report::json::write(&report, &report_path)?;
+    report::write(&report, &report_path, args.junit.as_deref())?;
 
     let mut verdict = if report.totals.failed > 0 {
         Verdict::Failed

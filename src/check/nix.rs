@@ -934,7 +934,9 @@ fn summary(out: &Output) -> String {
 
 /// nix's `error:` line: the innermost one (Nix 2.26 prints an empty
 /// `error:` and a trace before it), with the next line when the message goes
-/// on there (`error: evaluation aborted with the following error message: '`).
+/// on there: after an opening quote (`error: evaluation aborted with the
+/// following error message: '`) or a colon, but not a position (`at FILE:`)
+/// after a message that ends with a closed quote (`undefined variable 'x'`).
 fn error_line(stderr: &str) -> Option<String> {
     let lines: Vec<&str> = stderr.lines().map(str::trim).collect();
     let at = lines
@@ -945,9 +947,14 @@ fn error_line(stderr: &str) -> Option<String> {
         })
         .or_else(|| lines.iter().position(|l| l.starts_with("error:")))?;
     let mut line = lines[at].to_string();
-    if (line.ends_with('\'') || line.ends_with(':'))
+    let open_quote = line.ends_with('\'') && line.matches('\'').count() % 2 == 1;
+    if (open_quote || line.ends_with(':'))
         && let Some(next) = lines[at + 1..].iter().find(|l| !l.is_empty())
+        && !next.starts_with("at ")
     {
+        if !open_quote {
+            line.push(' ');
+        }
         line.push_str(next);
     }
     Some(line)
@@ -984,10 +991,21 @@ pub struct NixDevShell {
 }
 
 impl ShellLauncher for NixDevShell {
+    /// `devshell[:NAME]`, then the flake's file when it is not the
+    /// sandbox's own `flake.nix`: each flake of a page keeps a session of
+    /// its own, so a dev shell block runs in the shell of the flake above it.
     fn name(&self) -> String {
-        match &self.name {
+        let shell = match &self.name {
             Some(n) => format!("devshell:{n}"),
             None => "devshell".into(),
+        };
+        if self.flake_dir.is_empty() {
+            shell
+        } else {
+            format!(
+                "{shell} of {}",
+                Path::new(&self.flake_dir).join("flake.nix").display()
+            )
         }
     }
 
@@ -1025,6 +1043,27 @@ impl ShellLauncher for NixDevShell {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn dev_shell(name: Option<&str>, flake_dir: &str) -> NixDevShell {
+        NixDevShell {
+            program: "nix".into(),
+            name: name.map(String::from),
+            override_inputs: Vec::new(),
+            flake_dir: flake_dir.into(),
+            nix_config: None,
+        }
+    }
+
+    #[test]
+    fn each_flake_of_a_page_has_a_dev_shell_session_of_its_own() {
+        assert_eq!(dev_shell(None, "").name(), "devshell");
+        assert_eq!(dev_shell(Some("ci"), "").name(), "devshell:ci");
+        assert_eq!(
+            dev_shell(None, "editor").name(),
+            "devshell of editor/flake.nix"
+        );
+        assert_ne!(dev_shell(None, "editor").name(), dev_shell(None, "").name());
+    }
 
     fn one(r: &str) -> InputRefs {
         InputRefs::One(r.to_string())
@@ -1188,6 +1227,13 @@ mod tests {
             Some(
                 "error: evaluation aborted with the following error message: 'This version of Nixpkgs requires Nix >= 2.18.0, please upgrade:"
             )
+        );
+        // Nix 2.8: a closed quote ends the message; the position is not part of it.
+        let undefined =
+            "error: undefined variable 'shells'\n\n       at /nix/store/x-source/flake.nix:3:17:\n";
+        assert_eq!(
+            error_line(undefined).as_deref(),
+            Some("error: undefined variable 'shells'")
         );
         assert_eq!(error_line("warning: x\n"), None);
     }

@@ -42,6 +42,9 @@ pub struct CheckArgs {
     /// Write the JSON report to FILE (default: [check] report of book.toml).
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// Also write a JUnit XML report to FILE, whatever --format prints.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
     /// Rewrite the expected output of failing console blocks in place.
     #[arg(long)]
     pub bless: bool,
@@ -72,6 +75,7 @@ impl CheckArgs {
                 FormatArg::Github => ReportFormat::Github,
             },
             report: self.report.clone(),
+            junit: self.junit.clone(),
             bless: self.bless,
             strict: self.strict,
             override_input: self.override_input.clone(),

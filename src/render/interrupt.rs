@@ -10,7 +10,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard, Once};
+use std::time::{Duration, Instant};
 
 /// A staging folder being written, and where its site goes when the build
 /// is interrupted.
@@ -26,6 +28,13 @@ struct Active {
 static ACTIVE: Mutex<Vec<Active>> = Mutex::new(Vec::new());
 static NEXT_ID: Mutex<u64> = Mutex::new(0);
 static HANDLER: Once = Once::new();
+/// Set by the handler: the site's writers stop making files and folders.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Has a signal stopped this build? Writers check it before each file.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
 
 fn active() -> MutexGuard<'static, Vec<Active>> {
     ACTIVE.lock().unwrap_or_else(|p| p.into_inner())
@@ -78,6 +87,7 @@ fn install() {
         // Fails only when the process set a handler already (docs-check's
         // own); that one ends the process as well.
         let _ = ctrlc::set_handler(|| {
+            INTERRUPTED.store(true, Ordering::SeqCst);
             let list = active();
             for a in list.iter() {
                 put_away(a);
@@ -102,14 +112,21 @@ fn put_away(a: &Active) {
 fn move_or_remove(a: &Active) {
     if let Some(previous) = &a.previous
         && fs::symlink_metadata(previous).is_err()
-        && fs::rename(&a.staging, previous).is_ok()
     {
-        return;
+        let _ = fs::rename(&a.staging, previous);
     }
-    // Worker threads may still be adding files: try a few times.
-    for _ in 0..10 {
-        if fs::remove_dir_all(&a.staging).is_ok() || !a.staging.exists() {
-            return;
+    // Whether moved or not: a worker that was past its check when the flag
+    // was set may still make a folder (and with it the staging path again),
+    // so remove what appears until the path has stayed away for a while.
+    let until = Instant::now() + Duration::from_secs(2);
+    let mut absent = 0;
+    while absent < 5 && Instant::now() < until {
+        if fs::symlink_metadata(&a.staging).is_ok() {
+            absent = 0;
+            let _ = fs::remove_dir_all(&a.staging);
+        } else {
+            absent += 1;
         }
+        std::thread::sleep(Duration::from_millis(10));
     }
 }

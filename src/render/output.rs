@@ -199,6 +199,9 @@ impl SiteDir {
     /// a file outside the site.
     fn prepare(&self, rel: &Path) -> Result<PathBuf> {
         let rel = crate::paths::normalize(rel);
+        if interrupt::interrupted() {
+            return Err(refuse(&rel, "the build was interrupted"));
+        }
         if rel.has_root() || rel.starts_with("..") || rel.as_os_str().is_empty() {
             return Err(refuse(&rel, "refusing to write outside the output folder"));
         }
@@ -365,6 +368,13 @@ impl Staging {
             .prefix(&format!(".{name}.tmp-"))
             .tempdir_in(parent)
             .map_err(|e| Error::io(parent, e))?;
+        // Known to the signal handler before the previous site moves in, so
+        // that a signal from here on puts it back (or removes the folder).
+        let interrupt = Some(interrupt::register(
+            tmp.path(),
+            previous.clone(),
+            super::lock::lock_path(&abs),
+        ));
         // rename(2) replaces the empty temporary folder.
         let reused = previous
             .as_ref()
@@ -377,11 +387,6 @@ impl Staging {
             )
             .map_err(|e| Error::io(tmp.path(), e))?;
         }
-        let interrupt = Some(interrupt::register(
-            tmp.path(),
-            previous,
-            super::lock::lock_path(&abs),
-        ));
         Ok(Staging {
             dest: abs,
             tmp: Some(tmp),

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::Report;
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 pub fn render(report: &Report) -> String {
     let mut s = serde_json::to_string_pretty(report).expect("report serializes");
@@ -13,8 +13,5 @@ pub fn render(report: &Report) -> String {
 
 /// Write the report to `path`, creating its folder.
 pub fn write(report: &Report, path: &Path) -> Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    std::fs::write(path, render(report)).map_err(|e| Error::io(path, e))
+    super::write_file(path, &render(report))
 }

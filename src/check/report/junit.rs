@@ -1,8 +1,10 @@
 //! JUnit XML: one test suite per page, one test case per block.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use super::{BlockResult, Report, Status};
+use crate::error::Result;
 
 pub fn render(report: &Report) -> String {
     let mut pages: BTreeMap<&str, Vec<&BlockResult>> = BTreeMap::new();
@@ -71,6 +73,11 @@ pub fn render(report: &Report) -> String {
     }
     out.push_str("</testsuites>\n");
     out
+}
+
+/// Write the JUnit XML to `path` (`--junit FILE`), creating its folder.
+pub fn write(report: &Report, path: &Path) -> Result<()> {
+    super::write_file(path, &render(report))
 }
 
 fn seconds(ms: u64) -> String {

@@ -158,6 +158,20 @@ impl Book {
         self.by_rel.get(&normalize(rel)).copied()
     }
 
+    /// The reading-order indices of the pages whose text was read from the
+    /// file at `rel` (relative to the source folder), as their source maps
+    /// say: what `serve` renders again when that file changes. Today each
+    /// page reads its own file alone; with includes, a file may feed several.
+    pub fn pages_reading(&self, rel: &Path) -> Vec<usize> {
+        let file = display_path(&self.root.join(&self.config.book.src).join(rel));
+        self.pages
+            .iter()
+            .enumerate()
+            .filter(|(_, page)| page.source_map().spans().iter().any(|s| s.file == file))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
     /// The title of the book, or of its summary, or a fallback.
     pub fn title(&self) -> String {
         self.config
@@ -242,6 +256,27 @@ mod tests {
         assert!(book.warnings[0].ends_with(
             "stray.md:1: page is not listed in SUMMARY.md, so it is neither rendered nor checked"
         ));
+    }
+
+    #[test]
+    fn a_file_is_read_by_the_pages_its_source_maps_name() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                (
+                    "src/SUMMARY.md",
+                    "# S\n\n- [One](one.md)\n- [Two](sub/two.md)\n",
+                ),
+                ("src/one.md", "# One\n"),
+                ("src/sub/two.md", "# Two\n"),
+                ("src/other.txt", "x\n"),
+            ],
+        );
+        let book = Book::load(dir.path()).unwrap();
+        assert_eq!(book.pages_reading(Path::new("sub/two.md")), [1]);
+        assert_eq!(book.pages_reading(Path::new("one.md")), [0]);
+        assert!(book.pages_reading(Path::new("other.txt")).is_empty());
     }
 
     #[test]

@@ -100,18 +100,22 @@ impl LiveSite {
         let mut pages = Vec::new();
         for path in changed {
             let path = absolute(path)?;
-            let page = path
+            let reading = path
                 .strip_prefix(&self.src)
-                .ok()
-                .and_then(|rel| self.built.book.index_of(rel));
-            match page {
-                Some(i) if path.is_file() => {
+                .map(|rel| self.built.book.pages_reading(rel))
+                .unwrap_or_default();
+            if reading.is_empty() {
+                if path.exists() || path.ends_with(SUMMARY_FILE) {
+                    return None;
+                }
+            } else if path.is_file() {
+                for i in reading {
                     if !pages.contains(&i) {
                         pages.push(i);
                     }
                 }
-                None if !path.exists() && !path.ends_with(SUMMARY_FILE) => {}
-                _ => return None,
+            } else {
+                return None;
             }
         }
         Some(pages)

@@ -163,10 +163,14 @@ impl Book {
     /// say: what `serve` renders again when that file changes. Today each
     /// page reads its own file alone; with includes, a file may feed several.
     pub fn pages_reading(&self, rel: &Path) -> Vec<usize> {
+        let own = self.index_of(rel);
         let file = display_path(&self.root.join(&self.config.book.src).join(rel));
+        // A page read from its own file alone (every page, until includes)
+        // reads no other file: only the page at `rel` needs its map read.
         self.pages
             .iter()
             .enumerate()
+            .filter(|(i, page)| Some(*i) == own || !page.source_map().is_identity())
             .filter(|(_, page)| page.source_map().spans().iter().any(|s| s.file == file))
             .map(|(i, _)| i)
             .collect()

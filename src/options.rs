@@ -8,7 +8,7 @@ use std::path::PathBuf;
 pub struct BuildOptions {
     /// The book's root folder (holding book.toml).
     pub book_dir: PathBuf,
-    /// Output folder (default: [build] build-dir of book.toml, `book`).
+    /// Output folder (default: `[build] build-dir` of book.toml, `book`).
     pub dest_dir: Option<PathBuf>,
     /// A docs-check JSON report whose results are shown beside each block
     /// (default: the report docs-check writes, when present).
@@ -24,7 +24,7 @@ pub struct ServeOptions {
     pub book_dir: PathBuf,
     pub port: u16,
     pub hostname: String,
-    /// Output folder (default: [build] build-dir of book.toml).
+    /// Output folder (default: `[build] build-dir` of book.toml).
     pub dest_dir: Option<PathBuf>,
 }
 
@@ -53,7 +53,7 @@ pub struct CheckOptions {
     /// Keep each page's sandbox and print where it is.
     pub keep: bool,
     pub format: ReportFormat,
-    /// Write the JSON report here (default: [check] report of book.toml).
+    /// Write the JSON report here (default: `[check] report` of book.toml).
     pub report: Option<PathBuf>,
     /// Also write a JUnit XML report here, whatever `format` prints.
     pub junit: Option<PathBuf>,

@@ -1,6 +1,6 @@
 //! `book.toml`: mdBook's keys plus our own `[check]` table, one file per
-//! table ([`book`], [`build`], [`output`], [`check`]) and the text it was
-//! read from ([`file`]).
+//! table ([`BookSection`], [`BuildSection`], [`OutputSection`],
+//! [`CheckSection`]) and the text it was read from ([`ConfigFile`]).
 //!
 //! Unknown keys are errors with the file and line, except mdBook keys that
 //! guidebook does not use, which are accepted (so an mdBook book builds

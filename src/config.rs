@@ -174,7 +174,17 @@ pub struct CheckSection {
     /// Flake inputs overridden for every flake example: name -> flake reference.
     #[serde(default)]
     pub nix: BTreeMap<String, String>,
+    /// Host paths (absolute) blocks may write besides their sandbox; `/nix`
+    /// is writable for pages that need nix without being named.
+    #[serde(default)]
+    pub writable: Vec<PathBuf>,
+    /// Blocks get the caller's HOME (writable) instead of one of their own.
+    #[serde(default)]
+    pub host_home: bool,
 }
+
+/// The longest timeout a block may have, in seconds (one day).
+pub const MAX_TIMEOUT: u64 = 86_400;
 
 impl Default for CheckSection {
     fn default() -> Self {
@@ -183,6 +193,8 @@ impl Default for CheckSection {
             env: Vec::new(),
             report: default_report(),
             nix: BTreeMap::new(),
+            writable: Vec::new(),
+            host_home: false,
         }
     }
 }
@@ -264,6 +276,29 @@ impl Config {
                 line_of_key(text, "output.html", "default-theme"),
                 format!("default-theme `{theme}` is not one of light, dark, auto"),
             ));
+        }
+        let check = &config.check;
+        if !(1..=MAX_TIMEOUT).contains(&check.timeout) {
+            errors.push(Error::input(
+                display,
+                line_of_key(text, "check", "timeout"),
+                format!(
+                    "[check] timeout = {}: expected a whole number of seconds from 1 to {MAX_TIMEOUT}",
+                    check.timeout
+                ),
+            ));
+        }
+        for w in &check.writable {
+            if !w.is_absolute() || w.components().any(|c| c.as_os_str() == "..") {
+                errors.push(Error::input(
+                    display,
+                    line_of_key(text, "check", "writable"),
+                    format!(
+                        "[check] writable: `{}` must be an absolute path without `..`",
+                        w.display()
+                    ),
+                ));
+            }
         }
         Error::from_many(errors)?;
         Ok(LoadedConfig { config, warnings })

@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value};
 
 use crate::check::env::Env;
+use crate::check::isolation::Jail;
 use crate::check::session::ShellLauncher;
 use crate::codeblock::{CodeBlock, Shell};
 
@@ -156,12 +157,12 @@ impl Nix {
     /// per distinct flake; record it for the report under `page:line`.
     pub fn check_flake(
         &self,
-        page: &str,
-        line: usize,
+        (page, line): (&str, usize),
         dir: &Path,
         text: &str,
         env: &Env,
         timeout: Duration,
+        jail: &mut Jail,
     ) -> Checked {
         let key = format!("{:?}\0{text}", self.overrides);
         let cell = self
@@ -172,7 +173,7 @@ impl Nix {
             .or_default()
             .clone();
         let checked = cell
-            .get_or_init(|| self.lock_and_check(dir, env, Instant::now() + timeout))
+            .get_or_init(|| self.lock_and_check(dir, env, Instant::now() + timeout, jail))
             .clone();
         let lock_file = dir.join("flake.lock");
         if let Some(lock) = &checked.lock
@@ -189,7 +190,7 @@ impl Nix {
         checked
     }
 
-    fn lock_and_check(&self, dir: &Path, env: &Env, deadline: Instant) -> Checked {
+    fn lock_and_check(&self, dir: &Path, env: &Env, deadline: Instant, jail: &mut Jail) -> Checked {
         let flake = format!("path:{}", dir.display());
         let ovr = self.override_args();
         let mut checked = Checked {
@@ -213,7 +214,7 @@ impl Nix {
                     .map(|(n, r)| format!(" --override-input {n} {r}"))
                     .collect::<String>()
             );
-            let out = run(cmd, deadline);
+            let out = run(jail.command(&cmd, true), deadline, jail);
             if out.exit_code != Some(0) {
                 checked.error = Some(NixError {
                     command: shown,
@@ -312,8 +313,11 @@ struct Output {
     spawn_error: Option<String>,
 }
 
-/// Run `cmd` until it ends or `deadline` passes (then kill it).
-fn run(mut cmd: Command, deadline: Instant) -> Output {
+/// Run `cmd` (contained in the page's jail, with network for fetching
+/// inputs) until it ends or `deadline` passes; then every process of the
+/// page is killed, nix's builders included, and their build folders are in
+/// the page's TMPDIR.
+fn run(mut cmd: Command, deadline: Instant, jail: &mut Jail) -> Output {
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -344,6 +348,7 @@ fn run(mut cmd: Command, deadline: Instant) -> Output {
             Ok(Some(s)) => break Some(s),
             Ok(None) if Instant::now() >= deadline => {
                 timed_out = true;
+                jail.kill_all();
                 let _ = child.kill();
                 let _ = child.wait();
                 break None;

@@ -657,3 +657,66 @@ fn fallback_ends_every_process_of_the_page() {
     }
     assert_eq!(report(&book)["isolation"], "fallback");
 }
+
+// 1. A flake check's builder outlives its timeout.
+
+/// Is `nix` there? Without it: print why and return false, or panic in CI.
+fn have_nix() -> bool {
+    let found = Command::new("nix")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        let why = "`nix` not found on PATH: the nix builder test needs it";
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{why}");
+        }
+        eprintln!("skipping: {why}");
+    }
+    found
+}
+
+fn nix_build_dirs() -> Vec<PathBuf> {
+    std::fs::read_dir("/tmp")
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().contains("nix-build-hostile-slow"))
+        .collect()
+}
+
+#[test]
+fn a_timed_out_flake_check_leaves_no_builder_and_no_build_folder() {
+    if !have_jail() || !have_nix() {
+        return;
+    }
+    let book = Book::new("nix-timeout");
+    let registry = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/nix/registry.json"
+    );
+    let mut cmd = book.command(&[]);
+    // The test settings of tests/fixtures/nix/README.md.
+    cmd.env(
+        "NIX_CONFIG",
+        format!("substituters =\ndownload-attempts = 1\nflake-registry = {registry}\nsandbox = false\nbuild-users-group ="),
+    )
+    .stdout(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let builder = wait_for("sleep 996.1");
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("timed out after 3 s: nix flake check"),
+        "{stdout}"
+    );
+    assert!(all_gone(&builder, "sleep 996.1"));
+    assert!(all_gone(&[], "sleep 996.2"));
+    assert_eq!(nix_build_dirs(), Vec::<PathBuf>::new());
+}

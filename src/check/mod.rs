@@ -17,6 +17,9 @@
 //!   a selected page are always written, but unselected command blocks do
 //!   not run, even when earlier on the page.
 //! - `--bless` exits 0 when it rewrote every failing command.
+//! - Every page is contained ([`isolation`]): its own PID namespace, no
+//!   network unless a block says `needs=network` (per command), a read-only
+//!   root with the page's folder, its own HOME and TMPDIR writable.
 
 pub mod bless;
 pub mod console;

@@ -231,6 +231,10 @@ fn killing_docs_check_ends_the_pages_processes() {
     child.wait().unwrap();
     assert!(all_gone(&a, "sleep 992.1"));
     assert!(all_gone(&b, "sleep 992.2"));
+    // SIGKILL cannot be handled: the sandbox stays; the test removes it.
+    for s in sandboxes("linger") {
+        let _ = std::fs::remove_dir_all(s);
+    }
 }
 
 // 2. The caller's open descriptors reach blocks.
@@ -719,4 +723,19 @@ fn a_timed_out_flake_check_leaves_no_builder_and_no_build_folder() {
     assert!(all_gone(&builder, "sleep 996.1"));
     assert!(all_gone(&[], "sleep 996.2"));
     assert_eq!(nix_build_dirs(), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn a_book_may_ask_for_the_callers_home() {
+    if !have_jail() {
+        return;
+    }
+    let book = Book::new("host-home");
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = book.command(&[]);
+    cmd.env("HOME", home.path())
+        .env("HOSTILE_OUTSIDE", home.path());
+    let r = out(cmd);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(home.path().join("from-block").exists());
 }

@@ -127,6 +127,9 @@ pub struct Jail {
 
 struct Holder {
     child: Child,
+    /// The init of the namespace (our PID for it): killing it ends every
+    /// process of the namespace, whatever happens to `child`.
+    init: i32,
     /// Keeps the holder alive: its stdin.
     _stdin: std::process::ChildStdin,
     pid_ns: OwnedFd,
@@ -134,17 +137,13 @@ struct Holder {
 }
 
 impl Jail {
-    pub fn new(mechanism: Mechanism, policy: Policy) -> std::io::Result<Jail> {
-        let holder = match &mechanism {
-            Mechanism::Bwrap(bwrap) => Some(start_holder(bwrap, &policy)?),
-            Mechanism::Fallback => None,
-        };
-        Ok(Jail {
+    pub fn new(mechanism: Mechanism, policy: Policy) -> Jail {
+        Jail {
             mechanism,
             policy,
-            holder,
+            holder: None,
             sessions: Vec::new(),
-        })
+        }
     }
 
     pub fn mechanism(&self) -> &Mechanism {
@@ -155,8 +154,14 @@ impl Jail {
     /// contained in this page. `inner`'s environment must be explicit (it
     /// was cleared): the caller's is never passed.
     /// With `network`, the command gets the host's network; otherwise only a
-    /// loopback of the page's own.
-    pub fn command(&self, inner: &Command, network: bool) -> Command {
+    /// loopback of the page's own. Fails when the page's namespace cannot be
+    /// made (never runs the command outside it).
+    pub fn command(&mut self, inner: &Command, network: bool) -> std::io::Result<Command> {
+        if let Mechanism::Bwrap(bwrap) = &self.mechanism
+            && self.holder.is_none()
+        {
+            self.holder = Some(start_holder(bwrap, &self.policy)?);
+        }
         let envs: Vec<(OsString, OsString)> = inner
             .get_envs()
             .filter_map(|(k, v)| Some((k.to_os_string(), v?.to_os_string())))
@@ -198,7 +203,11 @@ impl Jail {
                     });
                 }
             }
-            _ => {
+            (Mechanism::Bwrap(_), None) => unreachable!("holder started above"),
+            (Mechanism::Fallback, _) => {
+                if stopping() {
+                    return Err(std::io::Error::other("docs-check is stopping"));
+                }
                 cmd = Command::new(inner.get_program());
                 cmd.args(inner.get_args()).current_dir(&cwd);
                 // SAFETY: setsid and prctl only, between fork and exec.
@@ -215,13 +224,13 @@ impl Jail {
         }
         cmd.env_clear();
         cmd.envs(envs);
-        cmd
+        Ok(cmd)
     }
 
     /// Fallback: remember a started command's session, to kill it and what
     /// it left at the end.
     pub fn started(&mut self, pid: u32) {
-        if self.holder.is_none() {
+        if self.mechanism == Mechanism::Fallback {
             self.sessions.push(pid as i32);
             registry()
                 .sessions
@@ -230,22 +239,24 @@ impl Jail {
     }
 
     /// End every process of the page. The jail stays usable (a new holder).
+    /// End every process of the page. A next command gets a new namespace.
     pub fn kill_all(&mut self) {
         self.end();
-        if let Mechanism::Bwrap(bwrap) = &self.mechanism
-            && let Ok(new) = start_holder(bwrap, &self.policy)
-        {
-            self.holder = Some(new);
-        }
     }
 
     fn end(&mut self) {
         if let Some(mut h) = self.holder.take() {
-            let pid = h.child.id();
+            let mut reg = registry();
+            // SAFETY: SIGKILL to the init of this page's namespace, which
+            // stays ours until its parent (`child`) is reaped below.
+            unsafe {
+                libc::kill(h.init, libc::SIGKILL);
+            }
             let _ = h.child.kill();
             let _ = h.child.wait();
-            registry().holders.retain(|&p| p != pid);
-        } else {
+            let pid = h.child.id();
+            reg.holders.retain(|&(p, _)| p != pid);
+        } else if self.mechanism == Mechanism::Fallback {
             kill_leftovers(&self.sessions, &self.policy.root);
             self.sessions.clear();
             registry()
@@ -264,8 +275,8 @@ impl Drop for Jail {
 /// What every page has started, for [`kill_everything`].
 #[derive(Default)]
 struct Registry {
-    /// bwrap holders (their death ends their page's namespace).
-    holders: Vec<u32>,
+    /// bwrap holders and the inits of their namespaces.
+    holders: Vec<(u32, i32)>,
     /// Fallback: (page root, session) of each command.
     sessions: Vec<(PathBuf, i32)>,
 }
@@ -278,13 +289,24 @@ fn registry() -> std::sync::MutexGuard<'static, Registry> {
     REGISTRY.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Set once docs-check is stopping: no namespace nor command starts after.
+static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Is docs-check stopping on a signal? (Its handler then exits the process.)
+pub fn stopping() -> bool {
+    STOPPING.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Kill the processes of every page (on Ctrl-C, SIGTERM, SIGHUP), waiting
-/// until the namespaces are gone.
+/// until the namespaces are gone; no page starts a command after.
 pub fn kill_everything() {
     let reg = registry();
-    for &pid in &reg.holders {
-        // SAFETY: SIGKILL and reap our own child, the holder.
+    STOPPING.store(true, std::sync::atomic::Ordering::SeqCst);
+    for &(pid, init) in &reg.holders {
+        // SAFETY: SIGKILL to a namespace's init (ending the namespace) and
+        // to our own child, the holder, which we then reap.
         unsafe {
+            libc::kill(init, libc::SIGKILL);
             libc::kill(pid as i32, libc::SIGKILL);
             libc::waitpid(pid as i32, std::ptr::null_mut(), 0);
         }
@@ -321,6 +343,12 @@ fn mounts(policy: &Policy) -> Vec<OsString> {
 /// The page's holder: the init of its PID namespace, living until we kill
 /// it or close its stdin (or docs-check dies).
 fn start_holder(bwrap: &Path, policy: &Policy) -> std::io::Result<Holder> {
+    // Under the registry's lock, so that a signal either sees this holder
+    // or stops it from starting.
+    let mut reg = registry();
+    if stopping() {
+        return Err(std::io::Error::other("docs-check is stopping"));
+    }
     let (info_read, info_write) = std::io::pipe()?;
     let info_write = high_fd(&info_write)?;
     let info_fd = info_write.as_raw_fd();
@@ -354,11 +382,18 @@ fn start_holder(bwrap: &Path, policy: &Policy) -> std::io::Result<Holder> {
             Ok(n) => info.push_str(&String::from_utf8_lossy(&buf[..n])),
         }
     }
-    registry().holders.push(child.id());
-    let pid = serde_json::from_str::<serde_json::Value>(info.trim())
+    let Some(pid) = serde_json::from_str::<serde_json::Value>(info.trim())
         .ok()
         .and_then(|v| v["child-pid"].as_u64())
-        .ok_or_else(|| std::io::Error::other(format!("bwrap did not start: {info:?}")))?;
+    else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(std::io::Error::other(format!(
+            "bwrap did not start: {info:?}"
+        )));
+    };
+    reg.holders.push((child.id(), pid as i32));
+    drop(reg);
     let pid_ns = high_fd(&File::open(format!("/proc/{pid}/ns/pid"))?)?;
     // Join the holder's network namespace where we may (root), so a server a
     // block starts is reachable from the next; elsewhere each command gets a
@@ -369,6 +404,7 @@ fn start_holder(bwrap: &Path, policy: &Policy) -> std::io::Result<Holder> {
         .filter(can_setns);
     Ok(Holder {
         child,
+        init: pid as i32,
         _stdin: stdin,
         pid_ns,
         net_ns,

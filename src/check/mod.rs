@@ -189,6 +189,11 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
     if let Some(bar) = &ctx.progress {
         bar.finish_and_clear();
     }
+    // On a signal, the handler ends the process with its own status; the
+    // pages' results, cut short, are not reported.
+    while isolation::stopping() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let mut results = Vec::new();
     for r in per_page {
         results.extend(r?);
@@ -400,13 +405,7 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
         tmp: sandbox.tmp(),
         writable,
     };
-    let mut jail = Jail::new(ctx.mechanism.clone(), policy).map_err(|e| {
-        Error::Other(format!(
-            "{}: cannot start the page's {} sandbox: {e}",
-            page.path.display(),
-            ctx.mechanism.name()
-        ))
-    })?;
+    let mut jail = Jail::new(ctx.mechanism.clone(), policy);
     let own_home = (!ctx.host_home).then(|| sandbox.home());
     let mut env = ctx.env.for_page(own_home.as_deref(), &sandbox.tmp());
     env.set("GUIDEBOOK_SANDBOX", sandbox.path());

@@ -214,7 +214,16 @@ impl Nix {
                     .map(|(n, r)| format!(" --override-input {n} {r}"))
                     .collect::<String>()
             );
-            let out = run(jail.command(&cmd, true), deadline, jail);
+            let out = match jail.command(&cmd, true) {
+                Ok(cmd) => run(cmd, deadline, jail),
+                Err(e) => Output {
+                    exit_code: None,
+                    stdout: String::new(),
+                    stderr: String::new(),
+                    timed_out: false,
+                    spawn_error: Some(format!("cannot start the page's sandbox: {e}")),
+                },
+            };
             if out.exit_code != Some(0) {
                 checked.error = Some(NixError {
                     command: shown,

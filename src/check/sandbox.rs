@@ -84,13 +84,14 @@ impl Sandbox {
         Ok(target)
     }
 
-    /// Keep the folder on disk and return where it is.
+    /// Keep the folder on disk and return where it is (the root, holding
+    /// `work`, `home` and `tmp`).
     pub fn keep(mut self) -> PathBuf {
         if let Some(dir) = self.dir.take() {
             let _ = dir.keep();
         }
         forget(&self.root);
-        self.path.clone()
+        self.root.clone()
     }
 }
 

@@ -206,7 +206,7 @@ impl Session {
         if launcher.captures_state() {
             let inner = launcher.command(DUMP, sandbox, env);
             let state_file = tempfile::tempfile()?;
-            let mut cmd = jail.command(&inner, true);
+            let mut cmd = jail.command(&inner, true)?;
             session.stdio(&mut cmd, None, &state_file)?;
             let child = cmd.spawn()?;
             jail.started(child.id());
@@ -325,7 +325,7 @@ impl Session {
             .args(["--noprofile", "--norc", "-c", &prelude])
             .current_dir(&self.sandbox);
         self.env.apply(&mut inner);
-        let mut cmd = jail.command(&inner, network);
+        let mut cmd = jail.command(&inner, network)?;
         self.stdio(&mut cmd, Some(&input), &state_file)?;
         let child = cmd.spawn()?;
         jail.started(child.id());
@@ -496,7 +496,7 @@ mod tests {
             tmp,
             writable: Vec::new(),
         };
-        Jail::new(Mechanism::detect(), policy).unwrap()
+        Jail::new(Mechanism::detect(), policy)
     }
 
     fn session(dir: &Path, jail: &mut Jail) -> Session {

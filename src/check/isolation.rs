@@ -134,6 +134,9 @@ struct Holder {
     _stdin: std::process::ChildStdin,
     pid_ns: OwnedFd,
     net_ns: Option<OwnedFd>,
+    /// The holder's user namespace, when bwrap made one (unprivileged):
+    /// joining its PID namespace needs joining it first.
+    user_ns: Option<OwnedFd>,
 }
 
 impl Jail {
@@ -175,6 +178,9 @@ impl Jail {
             (Mechanism::Bwrap(bwrap), Some(holder)) => {
                 cmd = Command::new(bwrap);
                 cmd.args(["--die-with-parent", "--new-session"]);
+                if holder.user_ns.is_some() {
+                    cmd.args(["--userns", "7"]);
+                }
                 cmd.args(["--pidns", "5"]);
                 cmd.args(mounts(&self.policy));
                 if holder.net_ns.is_none() && !network {
@@ -185,6 +191,7 @@ impl Jail {
                     .arg(inner.get_program())
                     .args(inner.get_args());
                 let pid_ns = holder.pid_ns.as_raw_fd();
+                let user_ns = holder.user_ns.as_ref().map(|f| f.as_raw_fd());
                 let net_ns = holder
                     .net_ns
                     .as_ref()
@@ -194,6 +201,9 @@ impl Jail {
                 unsafe {
                     cmd.pre_exec(move || {
                         move_fd(pid_ns, 5)?;
+                        if let Some(fd) = user_ns {
+                            move_fd(fd, 7)?;
+                        }
                         if let Some(fd) = net_ns
                             && libc::setns(fd, libc::CLONE_NEWNET) != 0
                         {
@@ -402,9 +412,19 @@ fn start_holder(bwrap: &Path, policy: &Policy) -> std::io::Result<Holder> {
         .and_then(|f| high_fd(&f))
         .ok()
         .filter(can_setns);
+    let user_ns = File::open(format!("/proc/{pid}/ns/user"))
+        .ok()
+        .filter(|f| {
+            use std::os::unix::fs::MetadataExt;
+            let ours = std::fs::metadata("/proc/self/ns/user").map(|m| m.ino());
+            f.metadata().map(|m| m.ino()).ok() != ours.ok()
+        })
+        .map(|f| high_fd(&f))
+        .transpose()?;
     Ok(Holder {
         child,
         init: pid as i32,
+        user_ns,
         _stdin: stdin,
         pid_ns,
         net_ns,

@@ -248,7 +248,6 @@ impl Jail {
         }
     }
 
-    /// End every process of the page. The jail stays usable (a new holder).
     /// End every process of the page. A next command gets a new namespace.
     pub fn kill_all(&mut self) {
         self.end();

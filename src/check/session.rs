@@ -21,7 +21,9 @@
 //! - fd 0: `/dev/null`; fd 1 and 2: one pipe, read by the session (stdout and
 //!   stderr interleaved as in a terminal);
 //! - fd 3: the command's input (state, mode, last status, command text), read
-//!   by the prelude and closed before the command runs.
+//!   by the prelude and closed before the command runs; fd 4, where the state
+//!   goes after it, is closed for the command too, and so are the namespace
+//!   descriptors bwrap was given (5 and 7).
 //!
 //! A script block (`sh`, `bash`, `shell`) runs with `set -e`. A command that
 //! ends its shell (`exit N`, a failure under `set -e`) writes no state: the
@@ -137,7 +139,8 @@ const STATE_END: &str = "#docs-check-state-end";
 const DUMP: &str = r#"{ declare -p; declare -f; alias -p; shopt -p; set +o; printf 'cd -- %q\n' "$PWD"; echo '#docs-check-state-end'; } >&4 2>/dev/null"#;
 
 /// Restores the state, runs one command, dumps the state.
-const PRELUDE: &str = r#"__gb_ret() { return "$1"; }
+const PRELUDE: &str = r#"exec 5<&- 7<&-
+__gb_ret() { return "$1"; }
 IFS= read -r -d '' __gb_state <&3
 IFS= read -r -d '' __gb_mode <&3
 IFS= read -r -d '' __gb_prev <&3

@@ -6,9 +6,10 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::{Config, LoadedConfig};
-use crate::error::{Error, Result, read_to_string};
+use crate::error::{Error, Result};
 use crate::page::Page;
 use crate::summary::{self, SUMMARY_FILE, Summary};
+use crate::text::read_text;
 
 #[derive(Debug)]
 pub struct Book {
@@ -43,14 +44,29 @@ impl Book {
                 ),
             ));
         }
-        let summary = summary::parse(&read_to_string(&summary_path)?, &summary_display)?;
+        let summary = summary::parse(&read_text(&summary_path)?, &summary_display)?;
 
         let mut errors = Vec::new();
         let mut listed: Vec<(PathBuf, usize)> = Vec::new();
         let mut seen = HashMap::new();
+        // Output path -> (source path, SUMMARY line) of the page writing it.
+        let mut outputs: HashMap<String, (PathBuf, usize)> = HashMap::new();
         for chapter in summary.chapters() {
             let Some(rel) = &chapter.path else { continue };
             let rel = normalize(rel);
+            if rel.is_absolute() || rel.starts_with("..") {
+                errors.push(Error::input(
+                    &summary_display,
+                    chapter.line,
+                    format!(
+                        "chapter `{}` links to `{}`, which is outside the source folder `{}`; pages must live inside it",
+                        chapter.title,
+                        display_path(&book_src.join(&rel)).display(),
+                        display_path(&book_src).display()
+                    ),
+                ));
+                continue;
+            }
             if !book_src.join(&rel).is_file() {
                 errors.push(Error::input(
                     &summary_display,
@@ -71,6 +87,20 @@ impl Book {
                 ));
                 continue;
             }
+            let url = crate::render::nav::page_url(&rel);
+            if let Some((other, other_line)) = outputs.get(&url) {
+                errors.push(Error::input(
+                    &summary_display,
+                    chapter.line,
+                    format!(
+                        "`{}` and `{}` (line {other_line}) would both be written to `{url}`; rename one of them",
+                        rel.display(),
+                        other.display()
+                    ),
+                ));
+                continue;
+            }
+            outputs.insert(url, (rel.clone(), chapter.line));
             listed.push((rel, chapter.line));
         }
         Error::from_many(errors)?;
@@ -81,7 +111,7 @@ impl Book {
             .par_iter()
             .map(|(rel, _)| {
                 let full = book_src.join(rel);
-                let source = read_to_string(&full)?;
+                let source = read_text(&full)?;
                 Page::parse(&display_path(&full), rel, source)
             })
             .collect();
@@ -89,7 +119,10 @@ impl Book {
         let mut errors = Vec::new();
         for page in parsed {
             match page {
-                Ok(p) => pages.push(p),
+                Ok(p) => {
+                    warnings.extend(p.warnings.iter().cloned());
+                    pages.push(p)
+                }
                 Err(Error::Many(many)) => errors.extend(many),
                 Err(e) => errors.push(e),
             }
@@ -174,17 +207,21 @@ pub fn display_path(path: &Path) -> PathBuf {
     }
 }
 
-/// Drop `.` components and fold `a/..`.
+/// Drop `.` components and fold `a/..`. A `..` that cannot be folded stays
+/// (`../../x` is still `../../x`), and `..` right after the root is dropped
+/// (`/..` is `/`).
 pub fn normalize(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for c in path.components() {
         match c {
             Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..")
+            Component::ParentDir => match out.components().next_back() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
                 }
-            }
+                Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
+                _ => out.push(".."),
+            },
             other => out.push(other.as_os_str()),
         }
     }
@@ -230,6 +267,18 @@ mod tests {
         assert!(book.warnings[0].ends_with(
             "stray.md:1: page is not listed in SUMMARY.md, so it is neither rendered nor checked"
         ));
+    }
+
+    #[test]
+    fn normalize_keeps_unfoldable_parents() {
+        assert_eq!(normalize(Path::new("../../x")), PathBuf::from("../../x"));
+        assert_eq!(normalize(Path::new("a/../../x")), PathBuf::from("../x"));
+        assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
+        assert_eq!(normalize(Path::new("/a/../../x")), PathBuf::from("/x"));
+        assert_eq!(
+            normalize(Path::new("content/../../etc/passwd")),
+            PathBuf::from("../etc/passwd")
+        );
     }
 
     #[test]

@@ -112,4 +112,8 @@ pub struct CheckArgs {
     /// Override a flake input of every flake example: NAME REF (wins over book.toml).
     #[arg(long = "override-input", num_args = 2, value_names = ["NAME", "REF"])]
     pub override_input: Vec<String>,
+    /// The `nix` to run flake examples and dev shells with, also first on
+    /// the PATH of blocks (default: `nix` on PATH).
+    #[arg(long, env = "GUIDEBOOK_NIX", value_name = "PATH")]
+    pub nix: Option<PathBuf>,
 }

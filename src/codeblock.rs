@@ -29,6 +29,10 @@ pub struct CodeBlock {
     pub text_range: Option<Range<usize>>,
     /// 0-based index of this block on its page.
     pub index: usize,
+    /// The fence is never closed, so the block runs to the end of its page
+    /// (or of the list or quote holding it). Such a block is shown as text
+    /// and never run.
+    pub unclosed: bool,
 }
 
 /// What a block is for the checker.
@@ -73,9 +77,17 @@ pub struct Annotations {
 pub const ATTRIBUTES: &[&str] = &[
     "file", "skip", "hidden", "timeout", "needs", "exit", "shell",
 ];
-/// Things a block may need; a missing one skips the block.
+/// Things a block may need; a missing one skips the block. All but
+/// `network` and `nightly` are programs on the PATH blocks get.
 pub const NEEDS: &[&str] = &[
-    "nix", "network", "rustup", "nightly", "cargo", "git", "docker",
+    "nix",
+    "network",
+    "rustup",
+    "nightly",
+    "cargo",
+    "git",
+    "docker",
+    "guidebook",
 ];
 /// Languages run as a bash script.
 pub const SCRIPT_LANGS: &[&str] = &["sh", "bash", "shell"];
@@ -86,6 +98,10 @@ impl CodeBlock {
     }
 
     pub fn kind(&self) -> BlockKind {
+        if self.unclosed {
+            // Its text is the rest of the page: nothing of it is run.
+            return BlockKind::Display;
+        }
         let lang = self.lang.as_str();
         if SCRIPT_LANGS.contains(&lang) {
             BlockKind::Script

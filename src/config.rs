@@ -30,6 +30,65 @@ pub struct Config {
     /// mdBook's `[rust]` table (edition): accepted, unused.
     #[serde(default)]
     pub rust: Option<toml::Value>,
+    /// The file this configuration was read from, to name lines in messages.
+    #[serde(skip)]
+    pub source: ConfigSource,
+}
+
+/// The text of a `book.toml` and the name it is shown by; finds the line
+/// of a key from the TOML parser's spans.
+#[derive(Debug, Clone)]
+pub struct ConfigSource {
+    /// The path as the user would name it (relative to the current folder).
+    pub shown: PathBuf,
+    text: String,
+}
+
+impl Default for ConfigSource {
+    fn default() -> Self {
+        ConfigSource {
+            shown: PathBuf::from(CONFIG_FILE),
+            text: String::new(),
+        }
+    }
+}
+
+impl ConfigSource {
+    /// The line where the key at `path` (`["output", "html", "code"]`) is
+    /// named, else 1.
+    pub fn key_line(&self, path: &[&str]) -> usize {
+        self.line_of(path, None)
+    }
+
+    /// The line of element `index` of the array at `path`, else of the key.
+    pub fn element_line(&self, path: &[&str], index: usize) -> usize {
+        self.line_of(path, Some(index))
+    }
+
+    fn line_of(&self, path: &[&str], index: Option<usize>) -> usize {
+        use toml::de::{DeTable, DeValue};
+        let Ok(doc) = DeTable::parse(&self.text) else {
+            return 1;
+        };
+        let mut table = doc.get_ref();
+        let mut span = None;
+        for (i, name) in path.iter().enumerate() {
+            let Some((key, value)) = table.iter().find(|(k, _)| k.get_ref() == name) else {
+                break;
+            };
+            span = Some(key.span());
+            match value.get_ref() {
+                DeValue::Table(inner) => table = inner,
+                DeValue::Array(items) if i + 1 == path.len() => {
+                    if let Some(item) = index.and_then(|n| items.get(n)) {
+                        span = Some(item.span());
+                    }
+                }
+                _ => break,
+            }
+        }
+        span.map_or(1, |s| LineIndex::new(&self.text).line(s.start))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -171,9 +230,12 @@ pub struct CheckSection {
     /// Where docs-check writes its JSON report (relative to the book root).
     #[serde(default = "default_report")]
     pub report: PathBuf,
-    /// Flake inputs overridden for every flake example: name -> flake reference.
+    /// Flake inputs overridden for every flake example: name -> flake
+    /// reference, or a list of them (channels: each flake is checked against
+    /// each, e.g. `nixpkgs = ["github:NixOS/nixpkgs/nixos-25.11",
+    /// "github:NixOS/nixpkgs/nixpkgs-unstable"]`).
     #[serde(default)]
-    pub nix: BTreeMap<String, String>,
+    pub nix: BTreeMap<String, InputRefs>,
     /// Host paths (absolute) blocks may write besides their sandbox; `/nix`
     /// is writable for pages that need nix without being named.
     #[serde(default)]
@@ -181,6 +243,24 @@ pub struct CheckSection {
     /// Blocks get the caller's HOME (writable) instead of one of their own.
     #[serde(default)]
     pub host_home: bool,
+}
+
+/// The value of a `[check.nix]` key: one flake reference or several.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum InputRefs {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl InputRefs {
+    /// The references, in the order written.
+    pub fn refs(&self) -> Vec<String> {
+        match self {
+            InputRefs::One(r) => vec![r.clone()],
+            InputRefs::Many(v) => v.clone(),
+        }
+    }
 }
 
 /// The longest timeout a block may have, in seconds (one day).
@@ -223,21 +303,26 @@ impl Config {
                 warnings: Vec::new(),
             });
         }
-        let text = crate::error::read_to_string(&path)?;
-        Config::parse(&text, Path::new(CONFIG_FILE))
+        let text = crate::text::read_text(&path)?;
+        Config::parse(&text, &crate::book::display_path(&path))
     }
 
     /// Parse the text of a `book.toml`; `display` names it in errors.
     pub fn parse(text: &str, display: &Path) -> Result<LoadedConfig> {
         let lines = LineIndex::new(text);
-        let config: Config = toml::from_str(text).map_err(|e| {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
             let line = e.span().map(|s| lines.line(s.start)).unwrap_or(1);
             Error::input(display, line, e.message().trim().to_string())
         })?;
+        config.source = ConfigSource {
+            shown: display.to_path_buf(),
+            text: text.to_string(),
+        };
+        let source = &config.source;
         let mut warnings = Vec::new();
         let mut errors = Vec::new();
         for key in config.output.html.other.keys() {
-            let line = line_of_key(text, "output.html", key);
+            let line = source.key_line(&["output", "html", key]);
             if MDBOOK_HTML_KEYS.contains(&key.as_str()) {
                 warnings.push(format!(
                     "{}:{line}: `output.html.{key}` is an mdBook setting guidebook ignores",
@@ -257,14 +342,14 @@ impl Config {
             warnings.push(format!(
                 "{}:{}: renderer `output.{name}` is not run by guidebook",
                 display.display(),
-                line_of_key(text, "output", name)
+                source.key_line(&["output", name])
             ));
         }
         for name in config.preprocessor.keys() {
             warnings.push(format!(
                 "{}:{}: preprocessor `{name}` is not run by guidebook",
                 display.display(),
-                line_of_key(text, "preprocessor", name)
+                source.key_line(&["preprocessor", name])
             ));
         }
         if let Some(theme) = &config.output.html.default_theme
@@ -273,26 +358,27 @@ impl Config {
         {
             errors.push(Error::input(
                 display,
-                line_of_key(text, "output.html", "default-theme"),
+                source.key_line(&["output", "html", "default-theme"]),
                 format!("default-theme `{theme}` is not one of light, dark, auto"),
             ));
         }
+        errors.extend(outside_book_files(&config));
         let check = &config.check;
         if !(1..=MAX_TIMEOUT).contains(&check.timeout) {
             errors.push(Error::input(
                 display,
-                line_of_key(text, "check", "timeout"),
+                source.key_line(&["check", "timeout"]),
                 format!(
                     "[check] timeout = {}: expected a whole number of seconds from 1 to {MAX_TIMEOUT}",
                     check.timeout
                 ),
             ));
         }
-        for w in &check.writable {
+        for (i, w) in check.writable.iter().enumerate() {
             if !w.is_absolute() || w.components().any(|c| c.as_os_str() == "..") {
                 errors.push(Error::input(
                     display,
-                    line_of_key(text, "check", "writable"),
+                    source.element_line(&["check", "writable"], i),
                     format!(
                         "[check] writable: `{}` must be an absolute path without `..`",
                         w.display()
@@ -329,30 +415,31 @@ const HTML_KEYS: &[&str] = &[
 
 const MDBOOK_THEMES: &[&str] = &["rust", "coal", "navy", "ayu"];
 
-/// The line where `key` is set inside `[table]` (or as `table.key`), else 1.
-fn line_of_key(text: &str, table: &str, key: &str) -> usize {
-    let mut in_table = false;
-    for (i, raw) in text.lines().enumerate() {
-        let line = raw.trim();
-        if let Some(header) = line.strip_prefix('[') {
-            let name = header.trim_end_matches(']').trim();
-            in_table = name == table;
-            if name == format!("{table}.{key}") {
-                return i + 1;
+/// `additional-css` and `additional-js` entries that would be copied to
+/// a place outside the output folder: absolute paths and paths leaving the
+/// book root. Each is an error at its line.
+fn outside_book_files(config: &Config) -> Vec<Error> {
+    let html = &config.output.html;
+    let mut errors = Vec::new();
+    for (key, files) in [
+        ("additional-css", &html.additional_css),
+        ("additional-js", &html.additional_js),
+    ] {
+        for (i, file) in files.iter().enumerate() {
+            let normal = crate::book::normalize(file);
+            if normal.has_root() || normal.starts_with("..") || normal.as_os_str().is_empty() {
+                errors.push(Error::input(
+                    &config.source.shown,
+                    config.source.element_line(&["output", "html", key], i),
+                    format!(
+                        "{key}: `{}` is outside the book root; the file is copied into the site at the same path, so it must be a path inside the book, like `theme/custom.css`",
+                        file.display()
+                    ),
+                ));
             }
-            continue;
-        }
-        let Some((lhs, _)) = line.split_once('=') else {
-            continue;
-        };
-        let lhs = lhs.trim().trim_matches('"');
-        if (in_table && (lhs == key || lhs.starts_with(&format!("{key}."))))
-            || lhs == format!("{table}.{key}")
-        {
-            return i + 1;
         }
     }
-    1
+    errors
 }
 
 #[cfg(test)]
@@ -375,9 +462,27 @@ mod tests {
         assert_eq!(c.config.check.timeout, 5);
         assert_eq!(c.config.default_theme(), "dark");
         assert_eq!(
-            c.config.check.nix["nixpkgs"],
-            "github:NixOS/nixpkgs/nixpkgs-unstable"
+            c.config.check.nix["nixpkgs"].refs(),
+            ["github:NixOS/nixpkgs/nixpkgs-unstable"]
         );
+    }
+
+    #[test]
+    fn a_nix_input_may_list_several_channels() {
+        let c = parse(
+            "[check.nix]\nnixpkgs = [\"github:NixOS/nixpkgs/nixos-25.11\", \"github:NixOS/nixpkgs/nixpkgs-unstable\"]\nflake-utils = \"github:numtide/flake-utils\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.config.check.nix["nixpkgs"].refs(),
+            [
+                "github:NixOS/nixpkgs/nixos-25.11",
+                "github:NixOS/nixpkgs/nixpkgs-unstable"
+            ]
+        );
+        assert_eq!(c.config.check.nix["flake-utils"].refs().len(), 1);
+        let e = parse("[check.nix]\nnixpkgs = 3\n").unwrap_err().to_string();
+        assert!(e.starts_with("book.toml:"), "{e}");
     }
 
     #[test]
@@ -397,6 +502,45 @@ mod tests {
             e.to_string(),
             "book.toml:3: unknown key `edit-url-templat` in [output.html]; did you mean `edit-url-template`?"
         );
+    }
+
+    #[test]
+    fn warnings_name_the_line_of_nested_tables_and_dotted_keys() {
+        let c = parse("[book]\ntitle = \"T\"\n\n[output.html.code.hidelines]\npython = \"~\"\n")
+            .unwrap();
+        assert_eq!(
+            c.warnings,
+            ["book.toml:4: `output.html.code` is an mdBook setting guidebook ignores"]
+        );
+        let c =
+            parse("[output.html]\nsite-url = \"x\"\n\ncode.hidelines.python = \"~\"\n").unwrap();
+        assert!(
+            c.warnings[0].starts_with("book.toml:4:"),
+            "{:?}",
+            c.warnings
+        );
+        let c = parse("output.html.fold.enable = true\n").unwrap();
+        assert!(
+            c.warnings[0].starts_with("book.toml:1:"),
+            "{:?}",
+            c.warnings
+        );
+    }
+
+    #[test]
+    fn additional_files_outside_the_book_fail_at_their_line() {
+        let e = parse("[output.html]\nadditional-css = [\n  \"ok.css\",\n  \"../site.css\",\n]\nadditional-js = [\"/etc/x.js\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("book.toml:4: additional-css: `../site.css` is outside the book root"),
+            "{e}"
+        );
+        assert!(
+            e.contains("book.toml:6: additional-js: `/etc/x.js` is outside the book root"),
+            "{e}"
+        );
+        assert!(parse("[output.html]\nadditional-css = [\"theme/../x.css\"]\n").is_ok());
     }
 
     #[test]

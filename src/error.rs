@@ -38,6 +38,10 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A file or folder of the book that cannot be used as it is (a symlink
+    /// leading out of the book); it has no line to name.
+    #[error("{}: {message}", path.display())]
+    Source { path: PathBuf, message: String },
     /// The output folder is unsafe or unusable.
     #[error("{}: {message}", path.display())]
     Output { path: PathBuf, message: String },
@@ -84,7 +88,7 @@ impl Error {
     /// Is this error (or every error inside it) about the user's input?
     pub fn is_input(&self) -> bool {
         match self {
-            Error::Input { .. } => true,
+            Error::Input { .. } | Error::Source { .. } => true,
             Error::Many(all) => all.iter().all(Error::is_input),
             _ => false,
         }

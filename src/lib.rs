@@ -17,6 +17,7 @@ pub mod render;
 pub mod serve;
 pub mod suggest;
 pub mod summary;
+pub mod text;
 
 pub use book::Book;
 pub use error::{Error, Result};

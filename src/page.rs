@@ -45,6 +45,8 @@ pub struct Page {
     pub headings: Vec<Heading>,
     pub blocks: Vec<CodeBlock>,
     pub links: Vec<Link>,
+    /// Findings that do not stop the build, as `path:line: message`.
+    pub warnings: Vec<String>,
     /// Anchors other than headings: footnote names and `id`/`name`
     /// attributes of raw HTML.
     other_anchors: Vec<String>,
@@ -61,6 +63,7 @@ impl Page {
         let mut blocks = Vec::new();
         let mut links = Vec::new();
         let mut errors = Vec::new();
+        let mut warnings = Vec::new();
         let mut ids = IdAllocator::default();
 
         // (line, explicit id, text) of the heading being read.
@@ -113,6 +116,10 @@ impl Page {
                         CodeBlockKind::Indented => (String::new(), false),
                     };
                     block = Some(OpenBlock {
+                        unclosed: fenced && !fence_is_closed(&source[range.clone()]),
+                        fence: open_fence(&source[range.clone()])
+                            .unwrap_or("```")
+                            .to_string(),
                         info,
                         fenced,
                         line,
@@ -123,6 +130,14 @@ impl Page {
                 }
                 Event::End(TagEnd::CodeBlock) => {
                     if let Some(open) = block.take() {
+                        if open.unclosed {
+                            warnings.push(format!(
+                                "{}:{}: this code block is never closed, so it swallows everything after it; it is shown as text and not checked (add a closing {} line)",
+                                path.display(),
+                                open.line,
+                                open.fence
+                            ));
+                        }
                         match parse_info(&open.info, path, open.line) {
                             Ok((lang, annotations)) => {
                                 let text_range = open.fenced.then(|| {
@@ -137,6 +152,7 @@ impl Page {
                                     text: open.text,
                                     text_range,
                                     index: blocks.len(),
+                                    unclosed: open.unclosed,
                                 });
                             }
                             Err(e) => errors.push(e),
@@ -159,6 +175,7 @@ impl Page {
             headings,
             blocks,
             links,
+            warnings,
             other_anchors,
             lines,
         })
@@ -226,12 +243,42 @@ fn html_anchors(html: &str) -> Vec<String> {
 }
 
 struct OpenBlock {
+    unclosed: bool,
+    /// The opening fence, like "```".
+    fence: String,
     info: String,
     fenced: bool,
     line: usize,
     text: String,
     range: Option<Range<usize>>,
     content_start: usize,
+}
+
+/// Is the fenced block whose whole source is `block` closed? Its last line
+/// must be a fence of the opening fence's character, at least as long,
+/// with nothing after it; list indentation and `>` of a quote come first.
+fn fence_is_closed(block: &str) -> bool {
+    let block = block.trim_end_matches(['\n', '\r']);
+    let Some((first, rest)) = block.split_once('\n') else {
+        return false;
+    };
+    let Some(open) = open_fence(first) else {
+        return false;
+    };
+    let last = rest.rsplit('\n').next().unwrap_or(rest);
+    let last = last.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    let fence_char = open.chars().next().unwrap_or('`');
+    let run = last.len() - last.trim_start_matches(fence_char).len();
+    run >= open.len() && last[run..].trim().is_empty()
+}
+
+/// The fence (like "```" or "~~~~") opening the first line of `text`.
+fn open_fence(text: &str) -> Option<&str> {
+    let line = text.lines().next()?;
+    let line = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
+    let c = line.chars().next().filter(|c| *c == '`' || *c == '~')?;
+    let run = line.len() - line.trim_start_matches(c).len();
+    (run >= 3).then(|| &line[..run])
 }
 
 /// Offset just after the opening fence line of a block.
@@ -349,6 +396,46 @@ mod tests {
                 }
             ]
         );
+    }
+
+    #[test]
+    fn an_unclosed_fence_warns_with_its_line_and_is_not_checked() {
+        let p = page("# T\n\n```sh\ntrue\n```\n\ntext\n\n````console\n$ echo hi\n```\n## Lost\n")
+            .unwrap();
+        assert!(!p.blocks[0].unclosed);
+        assert!(p.blocks[0].is_checked());
+        assert!(p.blocks[1].unclosed);
+        assert!(!p.blocks[1].is_checked());
+        assert_eq!(p.warnings.len(), 1);
+        assert!(
+            p.warnings[0].starts_with("content/p.md:9: this code block is never closed"),
+            "{:?}",
+            p.warnings
+        );
+        assert!(
+            p.warnings[0].ends_with("(add a closing ```` line)"),
+            "{:?}",
+            p.warnings
+        );
+        for closed in [
+            "```\n```\n",
+            "~~~sh\nx\n~~~~  \n",
+            "- item\n\n  ```sh\n  x\n  ```\n",
+            "> ```sh\n> x\n> ```\n",
+            "```sh\nx\n```",
+        ] {
+            let p = page(closed).unwrap();
+            assert!(p.warnings.is_empty(), "{closed:?}: {:?}", p.warnings);
+        }
+        for open in [
+            "```\n",
+            "```sh\n",
+            "~~~\nx\n```\n",
+            "- a\n\n  ```sh\n  x\n- b\n",
+        ] {
+            let p = page(open).unwrap();
+            assert_eq!(p.warnings.len(), 1, "{open:?}");
+        }
     }
 
     #[test]

@@ -9,6 +9,11 @@ use crate::error::{Error, LineIndex, Result};
 
 pub const SUMMARY_FILE: &str = "SUMMARY.md";
 
+/// The deepest nesting of chapters accepted. mdBook books nest a handful
+/// of levels; the limit keeps the parser, the navigation and the templates
+/// (all recursive) far from any stack or recursion limit.
+pub const MAX_NESTING: usize = 16;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SummaryItem {
     PartTitle { title: String, line: usize },
@@ -257,6 +262,14 @@ impl<'a> SummaryParser<'a, '_> {
                             self.err(range.start, "a nested list must follow a chapter link")
                         );
                     };
+                    if self.numbering.len() >= MAX_NESTING {
+                        return Err(self.err(
+                            range.start,
+                            format!(
+                                "chapters nest deeper than {MAX_NESTING} levels here; flatten the list (mdBook books nest a few levels)"
+                            ),
+                        ));
+                    }
                     self.numbering.push(0);
                     let children = self.list(range.start);
                     self.numbering.pop();
@@ -337,6 +350,31 @@ mod tests {
             matches!(s.items[1], SummaryItem::PartTitle { ref title, line: 5 } if title == "Part one")
         );
         assert!(s.items.contains(&SummaryItem::Separator));
+    }
+
+    /// A list nested `depth` levels: each chapter holds the next.
+    fn nested(depth: usize) -> String {
+        let mut text = String::from("# Summary\n\n");
+        for d in 0..depth {
+            text.push_str(&"  ".repeat(d));
+            text.push_str(&format!("- [C{d}](c{d}.md)\n"));
+        }
+        text
+    }
+
+    #[test]
+    fn nesting_is_limited_with_the_line() {
+        assert!(parse(&nested(MAX_NESTING), Path::new("SUMMARY.md")).is_ok());
+        for depth in [MAX_NESTING + 1, 1_000] {
+            let e = parse(&nested(depth), Path::new("SUMMARY.md")).unwrap_err();
+            // The title and a blank line come first; the 17th item is too deep.
+            let line = MAX_NESTING + 3;
+            assert!(
+                e.to_string()
+                    .starts_with(&format!("SUMMARY.md:{line}: chapters nest deeper than 16")),
+                "{e}"
+            );
+        }
     }
 
     #[test]

@@ -391,7 +391,7 @@ fn json_junit_and_github_formats() {
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(
         v["totals"],
-        serde_json::json!({"passed": 0, "failed": 3, "skipped": 0})
+        serde_json::json!({"passed": 0, "failed": 3, "skipped": 0, "blocked": 0})
     );
     assert!(v["nixpkgs"].is_null());
     assert!(v["generated_at"].as_str().unwrap().ends_with('Z'));

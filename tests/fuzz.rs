@@ -183,6 +183,10 @@ fn bless_round_trip() {
                 status: Status::Failed,
                 reason: None,
                 message: None,
+                blocked_by: None,
+                not_verified: None,
+                cause: None,
+                channels: Vec::new(),
                 commands: vec![CommandResult {
                     line: first.line,
                     command: first.command.clone(),

@@ -113,6 +113,9 @@ pub struct Policy {
     pub tmp: PathBuf,
     /// Host paths a command may write (that exist).
     pub writable: Vec<PathBuf>,
+    /// Host paths under `/tmp` a command must still see (read-only), such
+    /// as the folder of the `--nix` given.
+    pub readable: Vec<PathBuf>,
 }
 
 /// The containment of one page: its namespaces (bwrap) or the sessions it
@@ -341,6 +344,11 @@ fn mounts(policy: &Policy) -> Vec<OsString> {
     };
     bind(&mut a, &policy.tmp, Path::new("/tmp"));
     bind(&mut a, &policy.root, &policy.root);
+    for r in &policy.readable {
+        a.push("--ro-bind".into());
+        a.push(r.into());
+        a.push(r.into());
+    }
     for w in &policy.writable {
         if w.exists() {
             bind(&mut a, w, w);

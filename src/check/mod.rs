@@ -135,7 +135,23 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
         isolation::become_subreaper();
     }
 
-    let env = Env::from_caller(&book.config.check.env);
+    let mut env = Env::from_caller(&book.config.check.env);
+    let program = nix::NixProgram::new(args.nix.as_deref(), env.get("PATH").map(|p| p.as_os_str()));
+    if let (Some(given), None) = (&args.nix, &program.path) {
+        return Err(Error::Other(format!(
+            "--nix {}: no such file (give the path of a nix binary)",
+            given.display()
+        )));
+    }
+    if let Some(dir) = program.bin_dir() {
+        // Blocks that run `nix` themselves get the same Nix.
+        let mut path = dir.as_os_str().to_os_string();
+        if let Some(p) = env.get("PATH") {
+            path.push(":");
+            path.push(p);
+        }
+        env.set("PATH", path);
+    }
     let needs = Needs::new(
         env.get("PATH").map(|p| p.as_os_str()),
         std::env::var("GUIDEBOOK_NETWORK").ok(),
@@ -161,7 +177,7 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
         keep: args.keep,
         progress,
         filter,
-        nix: nix::Nix::new(&book.config.check.nix, &args.override_input),
+        nix: nix::Nix::new(&book.config.check.nix, &args.override_input, program),
     };
     let jobs = args
         .jobs
@@ -198,11 +214,16 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
     for r in per_page {
         results.extend(r?);
     }
+    nix::said_once(&mut results);
     let mut report = Report::new(results);
     report.isolation = mechanism.name().into();
     let (flakes, nixpkgs) = ctx.nix.records();
     report.flakes = flakes;
     report.nixpkgs = nixpkgs;
+    if !report.flakes.is_empty() || report.blocks.iter().any(|b| b.kind == BlockKind::Flake) {
+        report.nix = Some(ctx.nix.program.record());
+        report.channels = ctx.nix.channels.iter().map(|c| c.name.clone()).collect();
+    }
 
     let rendered = match args.format {
         ReportFormat::Human => report::human::render(&report),
@@ -404,6 +425,7 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
         root: sandbox.root().to_path_buf(),
         tmp: sandbox.tmp(),
         writable,
+        readable: visible_host_paths(&ctx.nix),
     };
     let mut jail = Jail::new(ctx.mechanism.clone(), policy);
     let own_home = (!ctx.host_home).then(|| sandbox.home());
@@ -412,6 +434,9 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
     let mut host: Option<Session> = None;
     let mut shells: Vec<(String, Session)> = Vec::new();
     let mut flake_dir = String::new();
+    // Failed flakes by folder: the blocks that depend on one are blocked.
+    let mut failed_flakes: std::collections::HashMap<String, nix::FlakeFailure> =
+        std::collections::HashMap::new();
     let mut results = Vec::new();
     for block in &page.blocks {
         let kind = block.kind();
@@ -435,7 +460,22 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
             flake_dir: &flake_dir,
             jail: &mut jail,
         };
-        let result = run_block(block, kind, &sandbox, &env, &mut sessions, ctx);
+        let result = match failed_flakes.get(&flake_dir) {
+            Some(by)
+                if kind != BlockKind::Flake
+                    && block.annotations.skip.is_none()
+                    && nix::depends_on_flake(block) =>
+            {
+                nix::blocked(result(block, kind, Status::Blocked), by)
+            }
+            _ => run_block(block, kind, &sandbox, &env, &mut sessions, ctx),
+        };
+        if kind == BlockKind::Flake {
+            match nix::FlakeFailure::of(&result) {
+                Some(f) => failed_flakes.insert(flake_dir.clone(), f),
+                None => failed_flakes.remove(&flake_dir),
+            };
+        }
         if let Some(bar) = &ctx.progress {
             bar.inc(1);
             if result.status == Status::Failed {
@@ -452,6 +492,34 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
         eprintln!("kept sandbox of {}: {}", page.path.display(), at.display());
     }
     Ok(results)
+}
+
+/// Host paths a page's commands must see although they are under the
+/// host's `/tmp`, which the jail replaces: the folder of the `--nix` given
+/// (first on the blocks' PATH) and local flake inputs of the overrides
+/// (`path:/abs/dir`, `git+file:///abs/dir`).
+fn visible_host_paths(nix: &nix::Nix) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = nix
+        .program
+        .bin_dir()
+        .map(Path::to_path_buf)
+        .into_iter()
+        .collect();
+    for channel in &nix.channels {
+        for (_, reference) in &channel.overrides {
+            let local = ["path:", "git+file://", "file://"]
+                .iter()
+                .find_map(|scheme| reference.strip_prefix(scheme));
+            if let Some(p) = local.map(|l| Path::new(l.split(['?', '#']).next().unwrap_or(l)))
+                && p.is_absolute()
+                && p.exists()
+                && !paths.iter().any(|q| q == p)
+            {
+                paths.push(p.to_path_buf());
+            }
+        }
+    }
+    paths
 }
 
 /// Does the block use nix (so its page may write the Nix store)?
@@ -473,6 +541,10 @@ fn result(block: &CodeBlock, kind: BlockKind, status: Status) -> BlockResult {
         status,
         reason: None,
         message: None,
+        blocked_by: None,
+        not_verified: None,
+        cause: None,
+        channels: Vec::new(),
         commands: Vec::new(),
         duration_ms: 0,
     }
@@ -721,7 +793,7 @@ fn run_flake(
     let page = block.page.to_string_lossy().into_owned();
     let file = block.annotations.file.as_deref().unwrap_or("flake.nix");
     let dir = sandbox.path().join(nix::flake_dir(file));
-    let checked = ctx.nix.check_flake(
+    let outcome = ctx.nix.check_flake(
         (&page, block.line),
         &dir,
         &block.text,
@@ -729,34 +801,10 @@ fn run_flake(
         Duration::from_secs(timeout),
         jail,
     );
-    let (status, message, commands) = match checked.error {
-        None => (Status::Passed, None, Vec::new()),
-        Some(e) => {
-            let message = if e.timed_out {
-                format!("timed out after {timeout} s: {}", e.command)
-            } else {
-                e.summary.clone()
-            };
-            let cmd = CommandResult {
-                line: block.line,
-                command: e.command,
-                exit_code: e.exit_code,
-                expected_exit: 0,
-                duration_ms: started.elapsed().as_millis() as u64,
-                status: Status::Failed,
-                diff: None,
-                output: Some(e.stderr),
-                output_dropped: 0,
-                actual: None,
-                expected_lines: None,
-            };
-            (Status::Failed, Some(message), vec![cmd])
-        }
-    };
-    BlockResult {
-        message,
-        commands,
-        duration_ms: started.elapsed().as_millis() as u64,
-        ..result(block, kind, status)
-    }
+    nix::flake_result(
+        result(block, kind, Status::Passed),
+        outcome,
+        timeout,
+        started.elapsed().as_millis() as u64,
+    )
 }

@@ -498,6 +498,7 @@ mod tests {
             root: dir.to_path_buf(),
             tmp,
             writable: Vec::new(),
+            readable: Vec::new(),
         };
         Jail::new(Mechanism::detect(), policy)
     }

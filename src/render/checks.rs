@@ -18,6 +18,15 @@ pub enum Status {
     Passed,
     Failed,
     Skipped,
+    /// Not run: a failure it depends on is reported at another block.
+    Blocked,
+}
+
+/// A flake example's result on one channel.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ChannelCheck {
+    pub name: String,
+    pub status: Status,
 }
 
 /// One block's result, as the site needs it.
@@ -36,6 +45,16 @@ pub struct BlockCheck {
     pub message: Option<String>,
     #[serde(default)]
     pub commands: Vec<CommandCheck>,
+    /// `FILE:LINE` of the failure it was not run for.
+    #[serde(default)]
+    pub blocked_by: Option<String>,
+    /// The checker machine's trouble, said as such ("the check could not
+    /// fetch nixpkgs").
+    #[serde(default)]
+    pub not_verified: Option<String>,
+    /// A flake example's result per channel.
+    #[serde(default)]
+    pub channels: Vec<ChannelCheck>,
 }
 
 /// One command of a block in the report, as the site needs it.
@@ -53,10 +72,113 @@ pub struct CommandCheck {
 impl BlockCheck {
     /// Why it failed or was skipped.
     pub fn detail(&self) -> Option<&str> {
+        if let Some(n) = &self.not_verified {
+            return Some(n);
+        }
         match self.status {
-            Status::Failed => self.message.as_deref().or(self.reason.as_deref()),
+            Status::Failed | Status::Blocked => self.message.as_deref().or(self.reason.as_deref()),
             _ => self.reason.as_deref().or(self.message.as_deref()),
         }
+    }
+
+    /// "nixos-25.11 and nixpkgs-unstable": the channels it passed on, when
+    /// it was checked on several.
+    pub fn passed_channels(&self) -> Option<String> {
+        let names: Vec<&str> = self
+            .channels
+            .iter()
+            .filter(|c| c.status == Status::Passed)
+            .map(|c| c.name.as_str())
+            .collect();
+        match names.as_slice() {
+            [] => None,
+            [one] => Some(one.to_string()),
+            [init @ .., last] => Some(format!("{} and {last}", init.join(", "))),
+        }
+    }
+}
+
+/// What the flake examples were checked against, as the site says it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Against {
+    /// `2.26.3`.
+    pub nix_version: Option<String>,
+    /// The channel or reference: `nixpkgs-unstable`, `path:/...`.
+    pub nixpkgs: Option<String>,
+    /// The locked revision, 7 characters.
+    pub rev: Option<String>,
+    /// The revision's commit page, for github inputs.
+    pub rev_url: Option<String>,
+    /// `YYYY-MM-DD` of the locked revision (its `lastModified`).
+    pub rev_date: Option<String>,
+}
+
+impl Against {
+    fn from_report(
+        nix: Option<&serde_json::Value>,
+        nixpkgs: Option<&serde_json::Value>,
+    ) -> Against {
+        let s = |v: Option<&serde_json::Value>, k: &str| {
+            v.and_then(|v| v.get(k))
+                .and_then(|x| x.as_str())
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+        };
+        let full_rev = s(nixpkgs, "rev");
+        let label = s(nixpkgs, "channel")
+            .filter(|c| c != "default")
+            .or_else(|| s(nixpkgs, "original"))
+            .or_else(|| s(nixpkgs, "url"));
+        // github:OWNER/REPO/REV -> https://github.com/OWNER/REPO/commit/REV
+        let rev_url = match (&full_rev, s(nixpkgs, "url")) {
+            (Some(rev), Some(url)) => url.strip_prefix("github:").and_then(|rest| {
+                let mut parts = rest.split('/');
+                let (owner, repo) = (parts.next()?, parts.next()?);
+                Some(format!("https://github.com/{owner}/{repo}/commit/{rev}"))
+            }),
+            _ => None,
+        };
+        let rev_date = nixpkgs
+            .and_then(|n| n.get("lastModified"))
+            .and_then(|t| t.as_i64())
+            .and_then(|t| time::OffsetDateTime::from_unix_timestamp(t).ok())
+            .map(|t| format!("{}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day()));
+        Against {
+            nix_version: s(nix, "version"),
+            nixpkgs: label,
+            rev: full_rev.map(|r| r.chars().take(7).collect()),
+            rev_url,
+            rev_date,
+        }
+    }
+
+    /// "with Nix 2.26.3 against nixpkgs-unstable 1a2b3c4" (the parts known).
+    pub fn words(&self) -> String {
+        let mut s = String::new();
+        if let Some(v) = &self.nix_version {
+            s.push_str(&format!(" with Nix {v}"));
+        }
+        // A channel's name says it is nixpkgs: "against nixpkgs-unstable".
+        let input = self.nixpkgs.as_deref().map(|n| {
+            if n.starts_with("nixpkgs") || n.starts_with("nixos-") {
+                n.to_string()
+            } else {
+                format!("nixpkgs {n}")
+            }
+        });
+        let locked = match (&self.rev, &self.rev_date) {
+            (Some(r), Some(d)) => Some(format!("{r} of {d}")),
+            (Some(r), None) => Some(r.clone()),
+            (None, Some(d)) => Some(format!("of {d}")),
+            (None, None) => None,
+        };
+        match (input, locked) {
+            (Some(n), Some(l)) => s.push_str(&format!(" against {n} ({l})")),
+            (Some(n), None) => s.push_str(&format!(" against {n}")),
+            (None, Some(l)) => s.push_str(&format!(" against nixpkgs ({l})")),
+            (None, None) => {}
+        }
+        s
     }
 }
 
@@ -64,6 +186,8 @@ impl BlockCheck {
 struct RawReport {
     #[serde(default)]
     generated_at: String,
+    #[serde(default)]
+    nix: Option<serde_json::Value>,
     #[serde(default)]
     nixpkgs: Option<serde_json::Value>,
     #[serde(default)]
@@ -79,6 +203,8 @@ pub struct CheckReport {
     pub date: Option<String>,
     /// The nixpkgs revision, shortened to 7 characters.
     pub nixpkgs_rev: Option<String>,
+    /// The Nix and nixpkgs the flake examples were checked with.
+    pub against: Against,
     blocks: HashMap<(String, usize), BlockCheck>,
 }
 
@@ -112,13 +238,8 @@ impl CheckReport {
                 })
             })
             .map(str::to_string);
-        let nixpkgs_rev = raw
-            .nixpkgs
-            .as_ref()
-            .and_then(|n| n.get("rev"))
-            .and_then(|r| r.as_str())
-            .filter(|r| !r.is_empty())
-            .map(|r| r.chars().take(7).collect());
+        let against = Against::from_report(raw.nix.as_ref(), raw.nixpkgs.as_ref());
+        let nixpkgs_rev = against.rev.clone();
         let blocks = raw
             .blocks
             .into_iter()
@@ -136,6 +257,7 @@ impl CheckReport {
             root,
             date,
             nixpkgs_rev,
+            against,
             blocks,
         })
     }
@@ -169,32 +291,55 @@ pub fn report_path(explicit: Option<&Path>, root: &Path, configured: &Path) -> O
 
 /// CSS suffix, label and title words of a block's result.
 fn verdict(check: Option<&BlockCheck>) -> (&'static str, &'static str) {
+    // The checker machine's trouble is not the page's failure.
+    if check.is_some_and(|c| c.not_verified.is_some()) {
+        return ("unverified", "not verified:");
+    }
     match check.map(|c| c.status) {
         Some(Status::Passed) => ("passed", "verified"),
         Some(Status::Failed) => ("failed", "failed"),
         Some(Status::Skipped) => ("skipped", "skipped"),
+        Some(Status::Blocked) => ("blocked", "blocked"),
         None => ("unchecked", "not checked"),
     }
 }
 
-/// The badge inside a checked code block.
-pub fn badge(check: Option<&BlockCheck>, date: Option<&str>) -> String {
+/// The badge inside a checked code block. `against`: the Nix and nixpkgs,
+/// named on a passed flake example.
+pub fn badge(
+    check: Option<&BlockCheck>,
+    date: Option<&str>,
+    against: Option<&Against>,
+    is_flake: bool,
+) -> String {
     let (class, label) = verdict(check);
+    let on = date.map(|d| format!("on {d}")).unwrap_or_default();
+    let with = against
+        .filter(|_| is_flake)
+        .map(Against::words)
+        .unwrap_or_default();
     let detail = match check {
         Some(c) => match (c.status, c.detail()) {
+            (Status::Passed, None) => match c.passed_channels() {
+                Some(ch) => format!(
+                    "on {ch}{}",
+                    date.map(|d| format!(", {d}")).unwrap_or_default()
+                ),
+                None => format!("{on}{with}").trim().to_string(),
+            },
             (_, Some(d)) => d.to_string(),
-            (Status::Passed, None) => date.map(|d| format!("on {d}")).unwrap_or_default(),
             _ => String::new(),
         },
         None => "no docs-check result for this block".to_string(),
     };
     let title = match check.map(|c| c.status) {
-        Some(Status::Passed) => match date {
-            Some(d) => format!("Verified by docs-check on {d}"),
-            None => "Verified by docs-check".to_string(),
-        },
+        _ if check.is_some_and(|c| c.not_verified.is_some()) => {
+            format!("Not verified: {detail} (the checker's trouble, not this page's)")
+        }
+        Some(Status::Passed) => format!("Verified by docs-check {on}{with}"),
         Some(Status::Failed) => format!("Failed in docs-check: {detail}"),
         Some(Status::Skipped) => format!("Skipped by docs-check: {detail}"),
+        Some(Status::Blocked) => format!("Not run by docs-check: {detail}"),
         None => "Not checked by docs-check".to_string(),
     };
     let title = title.trim_end_matches([':', ' ']);
@@ -245,7 +390,12 @@ fn diff_html(diff: &str) -> String {
 /// The badge of `block` under `report` (`None`: no report).
 pub fn block_badge(report: Option<&CheckReport>, block: &CodeBlock) -> String {
     let check = report.and_then(|r| r.get(block));
-    badge(check, report.and_then(|r| r.date.as_deref()))
+    badge(
+        check,
+        report.and_then(|r| r.date.as_deref()),
+        report.map(|r| &r.against),
+        block.kind() == crate::codeblock::BlockKind::Flake,
+    )
 }
 
 /// `page.checks` in templates.
@@ -255,16 +405,21 @@ pub struct PageChecks {
     pub total: usize,
     pub date: Option<String>,
     pub nixpkgs_rev: Option<String>,
+    /// The nixpkgs revision's commit page (github inputs).
+    pub nixpkgs_url: Option<String>,
+    /// The Nix version the flakes were checked with.
+    pub nix_version: Option<String>,
     pub summary: String,
 }
 
-/// The summary sentence of a page.
+/// The summary sentence of a page; `against` is named when the page has a
+/// flake example.
 pub fn summary(
     verified: usize,
     total: usize,
     has_report: bool,
     date: Option<&str>,
-    nixpkgs_rev: Option<&str>,
+    against: Option<&Against>,
 ) -> String {
     if !has_report {
         return format!("None of the {total} checked blocks on this page has been verified.");
@@ -273,8 +428,8 @@ pub fn summary(
     if let Some(d) = date {
         s.push_str(&format!(" on {d}"));
     }
-    if let Some(rev) = nixpkgs_rev {
-        s.push_str(&format!(" against nixpkgs {rev}"));
+    if let Some(a) = against {
+        s.push_str(&a.words());
     }
     s
 }
@@ -295,19 +450,18 @@ pub fn page_checks(blocks: &[CodeBlock], report: Option<&CheckReport>) -> Option
         })
         .count();
     let date = report.and_then(|r| r.date.clone());
-    let nixpkgs_rev = report.and_then(|r| r.nixpkgs_rev.clone());
-    let summary = summary(
-        verified,
-        total,
-        report.is_some(),
-        date.as_deref(),
-        nixpkgs_rev.as_deref(),
-    );
+    let has_flake = checked
+        .iter()
+        .any(|b| b.kind() == crate::codeblock::BlockKind::Flake);
+    let against = report.map(|r| &r.against).filter(|_| has_flake);
+    let summary = summary(verified, total, report.is_some(), date.as_deref(), against);
     Some(PageChecks {
         verified,
         total,
         date,
-        nixpkgs_rev,
+        nixpkgs_rev: against.and_then(|a| a.rev.clone()),
+        nixpkgs_url: against.and_then(|a| a.rev_url.clone()),
+        nix_version: against.and_then(|a| a.nix_version.clone()),
         summary,
     })
 }
@@ -325,10 +479,24 @@ pub fn status_table<'a>(
             if let Some(d) = &r.date {
                 s.push_str(&format!(" from {d}"));
             }
-            if let Some(rev) = &r.nixpkgs_rev {
-                s.push_str(&format!(", against nixpkgs {rev}"));
+            let mut html = escape_html(&s);
+            if let Some(v) = &r.against.nix_version {
+                html.push_str(&format!(", with Nix {}", escape_html(v)));
             }
-            out.push_str(&format!("<p>{}.</p>\n", escape_html(&s)));
+            if let Some(n) = &r.against.nixpkgs {
+                html.push_str(&format!(", against {}", escape_html(n)));
+            }
+            if let Some(rev) = &r.against.rev {
+                let rev = escape_html(rev);
+                match &r.against.rev_url {
+                    Some(u) => html.push_str(&format!(
+                        " at <a href=\"{}\"><code>{rev}</code></a>",
+                        escape_html(u)
+                    )),
+                    None => html.push_str(&format!(" at <code>{rev}</code>")),
+                }
+            }
+            out.push_str(&format!("<p>{html}.</p>\n"));
         }
         None => out.push_str("<p>No docs-check report was available for this build.</p>\n"),
     }
@@ -443,11 +611,9 @@ mod tests {
         let checks = page_checks(&page.blocks, Some(&report)).unwrap();
         assert_eq!((checks.verified, checks.total), (1, 4));
         assert_eq!(checks.date.as_deref(), Some("2026-11-25"));
-        assert_eq!(checks.nixpkgs_rev.as_deref(), Some("1a2b3c4"));
-        assert_eq!(
-            checks.summary,
-            "1 of 4 commands verified on 2026-11-25 against nixpkgs 1a2b3c4"
-        );
+        // Nix and nixpkgs are named on pages with a flake example only.
+        assert_eq!(checks.nixpkgs_rev, None);
+        assert_eq!(checks.summary, "1 of 4 commands verified on 2026-11-25");
         assert_eq!(
             summary(2, 3, true, Some("2026-01-02"), None),
             "2 of 3 commands verified on 2026-01-02"
@@ -459,6 +625,74 @@ mod tests {
         );
         assert_eq!(none.verified, 0);
         assert!(page_checks(&page.blocks[4..], Some(&report)).is_none());
+    }
+
+    const FLAKE_REPORT: &str = r#"{
+      "generated_at": "2026-12-01T10:00:00Z",
+      "nix": {"version": "2.26.3", "path": "/usr/bin/nix"},
+      "nixpkgs": {"url": "github:NixOS/nixpkgs/1a2b3c4d5e6f7890", "rev": "1a2b3c4d5e6f7890", "lastModified": 1764547200, "channel": "nixpkgs-unstable", "original": "github:NixOS/nixpkgs/nixpkgs-unstable"},
+      "blocks": [
+        {"page": "content/p.md", "line": 1, "status": "passed", "channels": [{"name": "nixos-25.11", "status": "passed"}, {"name": "nixpkgs-unstable", "status": "passed"}]},
+        {"page": "content/p.md", "line": 5, "status": "blocked", "blocked_by": "content/q.md:3", "message": "blocked by content/q.md:3"},
+        {"page": "content/p.md", "line": 9, "status": "failed", "message": "could not fetch nixpkgs: error: unable to download", "not_verified": "the check could not fetch nixpkgs"},
+        {"page": "content/p.md", "line": 13, "status": "passed"}
+      ]
+    }"#;
+
+    fn flake_page() -> Page {
+        crate::page::test_page(
+            "```nix file=flake.nix\n{ }\n```\n\n```console\n$ false\n```\n\n```nix file=x/flake.nix\n{ }\n```\n\n```nix file=y/flake.nix\n{ }\n```\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn flake_badges_name_what_was_checked() {
+        let page = flake_page();
+        let report =
+            CheckReport::parse(FLAKE_REPORT, Path::new("."), Path::new("content")).unwrap();
+        let b: Vec<String> = page
+            .blocks
+            .iter()
+            .filter(|b| b.is_checked())
+            .map(|b| block_badge(Some(&report), b))
+            .collect();
+        assert!(
+            b[0].contains(">on nixos-25.11 and nixpkgs-unstable, 2026-12-01<"),
+            "{}",
+            b[0]
+        );
+        assert!(b[1].contains("check check-blocked"), "{}", b[1]);
+        assert!(b[1].contains("blocked by content/q.md:3"), "{}", b[1]);
+        // The checker's download failure is not shown as the page's.
+        assert!(b[2].contains("check check-unverified"), "{}", b[2]);
+        assert!(
+            b[2].contains("not verified:</span> <span class=\"check-detail\">the check could not fetch nixpkgs<"),
+            "{}",
+            b[2]
+        );
+        assert!(!b[2].contains("unable to download"), "{}", b[2]);
+        assert!(
+            b[3].contains(
+                ">on 2026-12-01 with Nix 2.26.3 against nixpkgs-unstable (1a2b3c4 of 2025-12-01)<"
+            ),
+            "{}",
+            b[3]
+        );
+        let checks = page_checks(&page.blocks, Some(&report)).unwrap();
+        assert_eq!(
+            checks.summary,
+            "2 of 4 commands verified on 2026-12-01 with Nix 2.26.3 against nixpkgs-unstable (1a2b3c4 of 2025-12-01)"
+        );
+        assert_eq!(
+            checks.nixpkgs_url.as_deref(),
+            Some("https://github.com/NixOS/nixpkgs/commit/1a2b3c4d5e6f7890")
+        );
+        let html = status_table([("p.html", "P", page.blocks.as_slice())], Some(&report));
+        assert!(
+            html.contains("with Nix 2.26.3, against nixpkgs-unstable at <a href=\"https://github.com/NixOS/nixpkgs/commit/1a2b3c4d5e6f7890\"><code>1a2b3c4</code></a>"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -14,9 +14,10 @@ use super::output::SiteDir;
 use super::{BuildReport, Built, Site, build_keeping, links, search};
 use crate::book::display_path;
 use crate::cli::BuildArgs;
-use crate::error::{Error, Result, read_to_string};
+use crate::error::{Error, Result};
 use crate::page::Page;
 use crate::summary::SUMMARY_FILE;
+use crate::text::read_text;
 
 /// What an update did.
 #[derive(Debug)]
@@ -127,8 +128,8 @@ impl LiveSite {
         for &i in indices {
             let rel = book.pages[i].rel.clone();
             let full = src.join(&rel);
-            let page = read_to_string(&full)
-                .and_then(|source| Page::parse(&display_path(&full), &rel, source));
+            let page =
+                read_text(&full).and_then(|source| Page::parse(&display_path(&full), &rel, source));
             match page {
                 Ok(p) => parsed.push((i, p)),
                 Err(Error::Many(many)) => errors.extend(many),

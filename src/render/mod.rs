@@ -10,14 +10,18 @@ pub mod checks;
 pub mod context;
 pub mod highlight;
 pub mod html;
+pub mod interrupt;
 pub mod links;
 pub mod live;
+pub mod lock;
 pub mod nav;
 pub mod output;
 pub mod search;
 pub mod sitemap;
+pub mod swap;
 pub mod theme;
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -217,7 +221,8 @@ fn render_site(
         },
         || -> Result<()> {
             site.assets()?;
-            copy_source_files(&book.root.join(&config.book.src), out)
+            let pages = site.nav.pages.iter().map(|p| p.url.as_str()).collect();
+            copy_source_files(book, &pages, out)
         },
     );
     let index_bytes = index?;
@@ -373,7 +378,7 @@ impl<'a> Site<'a> {
         let src = self.book.root.join(&config.book.src);
         let path = src.join(name);
         let source = if path.is_file() {
-            crate::error::read_to_string(&path)?
+            crate::text::read_text(&path)?
         } else {
             "# Page not found\n\nThe page you asked for does not exist. \
              Try the search, or start from the [first page](index.html).\n"
@@ -439,27 +444,21 @@ impl<'a> Site<'a> {
 
 /// `additional-css` and `additional-js` files must exist.
 fn check_additional_files(book: &Book) -> Result<()> {
-    let html = &book.config.output.html;
-    let toml_text =
-        fs::read_to_string(book.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+    let config = &book.config;
+    let html = &config.output.html;
     let mut errors = Vec::new();
     for (key, files) in [
         ("additional-css", &html.additional_css),
         ("additional-js", &html.additional_js),
     ] {
-        for file in files {
+        for (i, file) in files.iter().enumerate() {
             if !book.root.join(file).is_file() {
-                let shown = file.to_string_lossy();
-                let line = toml_text
-                    .lines()
-                    .position(|l| l.contains(shown.as_ref()))
-                    .map(|i| i + 1)
-                    .unwrap_or(1);
                 errors.push(Error::input(
-                    crate::config::CONFIG_FILE,
-                    line,
+                    &config.source.shown,
+                    config.source.element_line(&["output", "html", key], i),
                     format!(
-                        "{key}: `{shown}` does not exist (paths are relative to the book root)"
+                        "{key}: `{}` does not exist (paths are relative to the book root)",
+                        file.display()
                     ),
                 ));
             }
@@ -469,20 +468,72 @@ fn check_additional_files(book: &Book) -> Result<()> {
 }
 
 /// Copy the files of the source folder that are not Markdown (images ...),
-/// skipping hidden files.
-fn copy_source_files(src: &Path, out: &SiteDir) -> Result<()> {
-    let walker = walkdir::WalkDir::new(src)
+/// skipping hidden files. A symlink is followed when what it points to lies
+/// inside the book root; one leading out of the book, or nowhere, is an
+/// error. A file whose output path is that of a page is an error too.
+fn copy_source_files(book: &Book, pages: &HashSet<&str>, out: &SiteDir) -> Result<()> {
+    let src = book.root.join(&book.config.book.src);
+    let root = book
+        .root
+        .canonicalize()
+        .map_err(|e| Error::io(&book.root, e))?;
+    let walker = walkdir::WalkDir::new(&src)
+        .follow_links(true)
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    let mut errors = Vec::new();
     for entry in walker {
-        let entry = entry.map_err(|e| Error::Other(format!("{}: {e}", src.display())))?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = display_path(e.path().unwrap_or(&src));
+                let message = if e.loop_ancestor().is_some() {
+                    "a symlink to a folder that contains it; remove the link".to_string()
+                } else if fs::symlink_metadata(e.path().unwrap_or(&src))
+                    .is_ok_and(|m| m.file_type().is_symlink())
+                {
+                    "a symlink to nothing; remove the link or restore what it points to".to_string()
+                } else {
+                    e.io_error().map_or(e.to_string(), |io| io.to_string())
+                };
+                errors.push(Error::Source { path, message });
+                continue;
+            }
+        };
+        if entry.depth() > 0 && entry.path_is_symlink() {
+            let target = entry
+                .path()
+                .canonicalize()
+                .map_err(|e| Error::io(entry.path(), e))?;
+            if !target.starts_with(&root) {
+                errors.push(Error::Source {
+                    path: display_path(entry.path()),
+                    message: format!(
+                        "a symlink to `{}`, outside the book; the site would lose it (copy the file into the book instead)",
+                        target.display()
+                    ),
+                });
+                continue;
+            }
+        }
         if !entry.file_type().is_file() || entry.path().extension().is_some_and(|e| e == "md") {
             continue;
         }
-        let Ok(rel) = entry.path().strip_prefix(src) else {
+        let Ok(rel) = entry.path().strip_prefix(&src) else {
             continue;
         };
+        let url = context::url_path(rel);
+        if pages.contains(url.as_str()) {
+            errors.push(Error::Source {
+                path: display_path(entry.path()),
+                message: format!(
+                    "a page of {} is written to `{url}` too; rename one of them",
+                    crate::summary::SUMMARY_FILE
+                ),
+            });
+            continue;
+        }
         out.copy(entry.path(), rel)?;
     }
-    Ok(())
+    Error::from_many(errors)
 }

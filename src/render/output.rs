@@ -14,12 +14,22 @@
 //!   costs far more than rewriting one on many file systems), then removes
 //!   the files it did not write. It is only ever taken when it carries the
 //!   [`MARKER`] file.
+//! - The new site is swapped in with one atomic exchange of the two folders
+//!   ([`super::swap`]), so the output path is never missing; two renames
+//!   only where the file system cannot exchange.
+//! - One build at a time per output folder ([`super::lock`]); Ctrl-C,
+//!   SIGTERM and SIGHUP remove the staging folder ([`super::interrupt`]),
+//!   and the next build clears staging folders of killed builds.
+//! - Nothing is written through a symlink found in the output folder: the
+//!   link is replaced by the file or folder the site needs.
 
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
+use super::lock::OutputLock;
+use super::{interrupt, swap};
 use crate::error::{Error, Result};
 
 /// The file marking a folder as guidebook's output.
@@ -134,6 +144,8 @@ fn is_ours(dir: &Path) -> bool {
 pub struct SiteDir {
     root: PathBuf,
     written: Mutex<HashSet<PathBuf>>,
+    /// Folders (relative to the site) known to be real folders, not links.
+    folders: Mutex<HashSet<PathBuf>>,
     /// Replace files by renaming a new file over them, so that a reader
     /// never sees half a file (for a site being served).
     atomic: bool,
@@ -144,6 +156,7 @@ impl SiteDir {
         SiteDir {
             root: root.to_path_buf(),
             written: Mutex::new(HashSet::new()),
+            folders: Mutex::new(HashSet::new()),
             atomic: false,
         }
     }
@@ -181,18 +194,67 @@ impl SiteDir {
     }
 
     /// The full path of `rel`, its folder created, recorded as written.
+    /// A symlink found at `rel` or at one of its folders is removed (and a
+    /// folder made in its place), so that nothing is written through it to
+    /// a file outside the site.
     fn prepare(&self, rel: &Path) -> Result<PathBuf> {
-        let path = self.root.join(rel);
-        if let Some(parent) = path.parent()
-            && !parent.is_dir()
-        {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let rel = crate::book::normalize(rel);
+        if rel.has_root() || rel.starts_with("..") || rel.as_os_str().is_empty() {
+            return Err(refuse(&rel, "refusing to write outside the output folder"));
         }
+        if let Some(parent) = rel.parent() {
+            self.make_folder(parent)?;
+        }
+        let path = self.root.join(&rel);
+        remove_if_symlink(&path)?;
         self.written
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .insert(crate::book::normalize(rel));
+            .insert(rel);
         Ok(path)
+    }
+
+    /// Make the folder `rel` of the site, each part of it a real folder.
+    fn make_folder(&self, rel: &Path) -> Result<()> {
+        if rel.as_os_str().is_empty()
+            || self
+                .folders
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .contains(rel)
+        {
+            return Ok(());
+        }
+        let mut path = self.root.clone();
+        for part in rel.components() {
+            path.push(part);
+            match fs::symlink_metadata(&path) {
+                Ok(meta) if meta.is_dir() => continue,
+                Ok(_) => {
+                    // A symlink or a file where a folder belongs.
+                    if let Err(e) = fs::remove_file(&path)
+                        && e.kind() != std::io::ErrorKind::NotFound
+                    {
+                        return Err(Error::io(&path, e));
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+            match fs::create_dir(&path) {
+                Ok(()) => {}
+                // Another thread made it meanwhile.
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::AlreadyExists
+                        && fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+        }
+        self.folders
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(rel.to_path_buf());
+        Ok(())
     }
 
     /// Remove every file that was not written through this `SiteDir` (except
@@ -217,6 +279,18 @@ impl SiteDir {
         }
         Ok(())
     }
+}
+
+/// Remove `path` when it is a symlink (only the link; what it points to
+/// stays as it is).
+fn remove_if_symlink(path: &Path) -> Result<()> {
+    if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && let Err(e) = fs::remove_file(path)
+        && e.kind() != std::io::ErrorKind::NotFound
+    {
+        return Err(Error::io(path, e));
+    }
+    Ok(())
 }
 
 /// Write `data` over the file at `path` (creating it when missing) without
@@ -274,16 +348,19 @@ fn replace(path: &Path, data: &[u8]) -> Result<()> {
 
 /// A site being rendered into a temporary folder next to its destination.
 /// Dropping it without [`Staging::commit`] removes the temporary folder.
+/// It holds the output folder's lock (see [`super::lock`]) until then.
 #[derive(Debug)]
 pub struct Staging {
     dest: PathBuf,
     tmp: Option<tempfile::TempDir>,
     reused: bool,
+    interrupt: Option<interrupt::Registration>,
+    _lock: OutputLock,
 }
 
 impl Staging {
-    /// Create `.NAME.tmp-XXXX` next to `dest` (creating `dest`'s parent),
-    /// taking over `.NAME.previous` when there is one.
+    /// Lock `dest`, then create `.NAME.tmp-XXXX` next to it (creating
+    /// `dest`'s parent), taking over `.NAME.previous` when there is one.
     /// Call [`check_dest`] first.
     pub fn new(dest: &Path) -> Result<Staging> {
         let abs = absolute(dest)?;
@@ -291,18 +368,24 @@ impl Staging {
             .parent()
             .ok_or_else(|| refuse(dest, "the output folder has no parent"))?;
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        let lock = OutputLock::acquire(&abs, dest)?;
         let name = abs
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "book".into());
+        let previous = previous_of(&abs);
+        if let Some(previous) = &previous {
+            clear_stale(parent, &name, previous);
+        }
         let tmp = tempfile::Builder::new()
             .prefix(&format!(".{name}.tmp-"))
             .tempdir_in(parent)
             .map_err(|e| Error::io(parent, e))?;
         // rename(2) replaces the empty temporary folder.
-        let reused = previous_of(&abs)
+        let reused = previous
+            .as_ref()
             .filter(|p| is_ours(p))
-            .is_some_and(|previous| fs::rename(&previous, tmp.path()).is_ok());
+            .is_some_and(|previous| fs::rename(previous, tmp.path()).is_ok());
         if !reused {
             fs::write(
                 tmp.path().join(MARKER),
@@ -310,10 +393,17 @@ impl Staging {
             )
             .map_err(|e| Error::io(tmp.path(), e))?;
         }
+        let interrupt = Some(interrupt::register(
+            tmp.path(),
+            previous,
+            super::lock::lock_path(&abs),
+        ));
         Ok(Staging {
             dest: abs,
             tmp: Some(tmp),
             reused,
+            interrupt,
+            _lock: lock,
         })
     }
 
@@ -328,13 +418,19 @@ impl Staging {
         self.reused
     }
 
-    /// Swap the rendered site in: move the old one to `.NAME.previous`
-    /// (replacing an older one), move the new one in.
+    /// Swap the rendered site in: exchange it with the old one in one step
+    /// (or, where the file system cannot, move the old one aside and the new
+    /// one in), then keep the old one as `.NAME.previous` (replacing an
+    /// older one).
     pub fn commit(mut self, shown: &Path) -> Result<()> {
         let tmp = self
             .tmp
             .take()
             .expect("staging folder present until commit");
+        let interrupt = self
+            .interrupt
+            .take()
+            .expect("staging folder registered until commit");
         // The folder may have changed while rendering: check again.
         if self.dest.exists() && !self.dest.join(MARKER).is_file() && !is_empty_dir(&self.dest)? {
             return Err(refuse(
@@ -342,41 +438,87 @@ impl Staging {
                 format!("refusing to replace a folder guidebook did not create (no {MARKER} file)"),
             ));
         }
-        let tmp_path = tmp.keep();
-        // Where the replaced site goes: `.NAME.previous`, unless something
-        // guidebook did not make has that name; then a temporary name, and
-        // it is deleted.
-        let (aside, keep) = match previous_of(&self.dest) {
-            Some(p) if is_ours(&self.dest) && (!p.exists() || is_ours(&p)) => (p, true),
-            _ => {
-                let name = tmp_path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().replace(".tmp-", ".old-"))
-                    .unwrap_or_default();
-                (tmp_path.with_file_name(name), false)
-            }
-        };
-        let moved_aside = self.dest.exists();
-        if moved_aside {
-            if keep && aside.exists() {
-                fs::remove_dir_all(&aside).map_err(|e| Error::io(&aside, e))?;
-            }
-            if let Err(e) = fs::rename(&self.dest, &aside) {
+        let dest = self.dest.clone();
+        interrupt.finish(move || swap_in(tmp, &dest))
+    }
+}
+
+/// Move the site in `tmp` to `dest`; see [`Staging::commit`].
+fn swap_in(tmp: tempfile::TempDir, dest: &Path) -> Result<()> {
+    let tmp_path = tmp.keep();
+    // Where the replaced site goes: `.NAME.previous`, unless something
+    // guidebook did not make has that name; then it is deleted.
+    let keep_as = previous_of(dest).filter(|p| is_ours(dest) && (!p.exists() || is_ours(p)));
+    let dest_exists = fs::symlink_metadata(dest).is_ok();
+    let exchanged = dest_exists
+        && fs::symlink_metadata(dest).is_ok_and(|m| m.is_dir())
+        && swap::exchange(&tmp_path, dest).unwrap_or(false);
+    // Where the old site is now.
+    let old = if exchanged {
+        Some(tmp_path.clone())
+    } else {
+        let aside = if dest_exists {
+            let name = tmp_path
+                .file_name()
+                .map(|n| n.to_string_lossy().replace(".tmp-", ".old-"))
+                .unwrap_or_default();
+            let aside = tmp_path.with_file_name(name);
+            if let Err(e) = fs::rename(dest, &aside) {
                 let _ = fs::remove_dir_all(&tmp_path);
-                return Err(Error::io(&self.dest, e));
+                return Err(Error::io(dest, e));
             }
-        }
-        if let Err(e) = fs::rename(&tmp_path, &self.dest) {
-            if moved_aside {
-                let _ = fs::rename(&aside, &self.dest);
+            Some(aside)
+        } else {
+            None
+        };
+        if let Err(e) = fs::rename(&tmp_path, dest) {
+            if let Some(aside) = &aside {
+                let _ = fs::rename(aside, dest);
             }
             let _ = fs::remove_dir_all(&tmp_path);
-            return Err(Error::io(&self.dest, e));
+            return Err(Error::io(dest, e));
         }
-        if moved_aside && !keep {
-            fs::remove_dir_all(&aside).map_err(|e| Error::io(&aside, e))?;
+        aside
+    };
+    let Some(old) = old else { return Ok(()) };
+    match keep_as {
+        Some(previous) => {
+            if previous.exists() {
+                fs::remove_dir_all(&previous).map_err(|e| Error::io(&previous, e))?;
+            }
+            fs::rename(&old, &previous).map_err(|e| Error::io(&old, e))
         }
-        Ok(())
+        None => fs::remove_dir_all(&old).map_err(|e| Error::io(&old, e)),
+    }
+}
+
+/// Staging folders of builds that were killed (`.NAME.tmp-*`, and the old
+/// sites of unfinished swaps, `.NAME.old-*`): the first one carrying the
+/// [`MARKER`] becomes `.NAME.previous` when there is none, to be rewritten;
+/// the others are removed, and so are empty ones. Call it holding the lock.
+fn clear_stale(parent: &Path, name: &str, previous: &Path) {
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.tmp-"), format!(".{name}.old-")];
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        if !prefixes.iter().any(|p| file_name.starts_with(p.as_str())) {
+            continue;
+        }
+        let path = entry.path();
+        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        if !is_ours(&path) {
+            // Made by tempfile, killed before its marker was written.
+            let _ = fs::remove_dir(&path);
+            continue;
+        }
+        if fs::symlink_metadata(previous).is_err() && fs::rename(&path, previous).is_ok() {
+            continue;
+        }
+        let _ = fs::remove_dir_all(&path);
     }
 }
 
@@ -544,5 +686,33 @@ mod tests {
             "keep"
         );
         assert_eq!(names_in(&root), [".book.previous", "book", "content"]);
+    }
+
+    #[test]
+    fn staging_folders_of_killed_builds_are_cleared() {
+        let (_dir, root, _src) = setup();
+        let dest = root.join("book");
+        // Two killed builds: one had written its marker, one had not; and
+        // a folder of the user's with a similar name.
+        for (name, marked) in [(".book.tmp-aaaa", true), (".book.tmp-bbbb", false)] {
+            fs::create_dir(root.join(name)).unwrap();
+            if marked {
+                fs::write(root.join(name).join(MARKER), "").unwrap();
+                fs::write(root.join(name).join("half.html"), "half").unwrap();
+            }
+        }
+        fs::create_dir(root.join(".book.old-mine")).unwrap();
+        fs::write(root.join(".book.old-mine/notes.txt"), "mine").unwrap();
+        let staging = Staging::new(&dest).unwrap();
+        assert!(
+            staging.reused(),
+            "the killed build's site was not taken over"
+        );
+        let site = SiteDir::new(staging.path());
+        site.write(Path::new("a.html"), b"a").unwrap();
+        site.remove_unwritten().unwrap();
+        staging.commit(&dest).unwrap();
+        assert_eq!(names_in(&root), [".book.old-mine", "book", "content"]);
+        assert_eq!(names_in(&dest), [MARKER, "a.html"]);
     }
 }

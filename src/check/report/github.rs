@@ -13,6 +13,14 @@ pub fn render(report: &Report) -> String {
                 "docs-check skipped",
                 b.reason.clone().unwrap_or_default(),
             ),
+            Status::Blocked => (
+                "notice",
+                "docs-check blocked",
+                format!(
+                    "not run: blocked by {}",
+                    b.blocked_by.as_deref().unwrap_or("an earlier failure")
+                ),
+            ),
             Status::Passed => continue,
         };
         out.push_str(&format!(

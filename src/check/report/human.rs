@@ -64,6 +64,18 @@ pub fn render(report: &Report) -> String {
             ));
         }
     }
+    let blocked: Vec<_> = report.blocked().collect();
+    if !blocked.is_empty() {
+        out.push_str("blocked (not run; the failure above is their cause):\n");
+        for b in blocked {
+            out.push_str(&format!(
+                "  {}:{}: blocked by {}\n",
+                b.page,
+                b.line,
+                b.blocked_by.as_deref().unwrap_or("an earlier failure")
+            ));
+        }
+    }
     out.push_str(&format!("{}\n", report.totals));
     // Block output may hold raw control bytes: shown escaped.
     crate::check::console::escape_control(&out)

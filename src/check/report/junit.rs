@@ -13,15 +13,15 @@ pub fn render(report: &Report) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
         "<testsuites name=\"docs-check\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
-        t.passed + t.failed + t.skipped,
+        t.passed + t.failed + t.skipped + t.blocked,
         t.failed,
-        t.skipped
+        t.skipped + t.blocked
     ));
     for (page, blocks) in pages {
         let failures = blocks.iter().filter(|b| b.status == Status::Failed).count();
         let skipped = blocks
             .iter()
-            .filter(|b| b.status == Status::Skipped)
+            .filter(|b| matches!(b.status, Status::Skipped | Status::Blocked))
             .count();
         let time: u64 = blocks.iter().map(|b| b.duration_ms).sum();
         out.push_str(&format!(
@@ -44,6 +44,10 @@ pub fn render(report: &Report) -> String {
                 Status::Skipped => out.push_str(&format!(
                     ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
                     escape(b.reason.as_deref().unwrap_or(""))
+                )),
+                Status::Blocked => out.push_str(&format!(
+                    ">\n      <skipped message=\"blocked by {}\"/>\n    </testcase>\n",
+                    escape(b.blocked_by.as_deref().unwrap_or("an earlier failure"))
                 )),
                 Status::Failed => {
                     let mut body = String::new();

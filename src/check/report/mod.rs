@@ -17,6 +17,9 @@ pub enum Status {
     Passed,
     Failed,
     Skipped,
+    /// Not run: an earlier failure it depends on (its flake, or the same
+    /// root cause reported at another block) is reported instead.
+    Blocked,
 }
 
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -24,6 +27,8 @@ pub struct Totals {
     pub passed: usize,
     pub failed: usize,
     pub skipped: usize,
+    /// Blocks not run because of a failure reported elsewhere.
+    pub blocked: usize,
 }
 
 impl std::fmt::Display for Totals {
@@ -32,7 +37,11 @@ impl std::fmt::Display for Totals {
             f,
             "{} passed, {} failed, {} skipped",
             self.passed, self.failed, self.skipped
-        )
+        )?;
+        if self.blocked > 0 {
+            write!(f, ", {} blocked", self.blocked)?;
+        }
+        Ok(())
     }
 }
 
@@ -41,8 +50,13 @@ pub struct Report {
     pub version: u32,
     /// RFC 3339, UTC.
     pub generated_at: String,
-    /// The nixpkgs the flake examples were checked against (the Nix step).
+    /// The Nix that ran the flake examples: `{"version", "path"}`.
+    pub nix: Option<serde_json::Value>,
+    /// The nixpkgs the flake examples were checked against (the Nix step):
+    /// the first channel's locked nixpkgs, whenever a flake was locked.
     pub nixpkgs: Option<serde_json::Value>,
+    /// The names of the channels each flake was checked against.
+    pub channels: Vec<String>,
     pub totals: Totals,
     pub blocks: Vec<BlockResult>,
     /// Flake examples (the Nix step).
@@ -60,6 +74,7 @@ impl Report {
                 Status::Passed => totals.passed += 1,
                 Status::Failed => totals.failed += 1,
                 Status::Skipped => totals.skipped += 1,
+                Status::Blocked => totals.blocked += 1,
             }
         }
         let generated_at = time::OffsetDateTime::now_utc()
@@ -68,7 +83,9 @@ impl Report {
         Report {
             version: 1,
             generated_at,
+            nix: None,
             nixpkgs: None,
+            channels: Vec::new(),
             totals,
             blocks,
             flakes: Vec::new(),
@@ -82,6 +99,10 @@ impl Report {
 
     pub fn skipped(&self) -> impl Iterator<Item = &BlockResult> {
         self.blocks.iter().filter(|b| b.status == Status::Skipped)
+    }
+
+    pub fn blocked(&self) -> impl Iterator<Item = &BlockResult> {
+        self.blocks.iter().filter(|b| b.status == Status::Blocked)
     }
 }
 
@@ -105,6 +126,22 @@ pub struct BlockResult {
     /// Why it failed, in one line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// `FILE:LINE` of the failure this block was not run for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<String>,
+    /// When the checker's machine, not the page, is at fault (a download
+    /// failed, its Nix is too old): what a reader is told instead of the
+    /// error, e.g. "the check could not fetch nixpkgs".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_verified: Option<String>,
+    /// A root cause that several blocks can share (`fetch:nixpkgs`,
+    /// `nix-older-than:2.18.0`): reported at its first block only.
+    #[serde(skip)]
+    pub cause: Option<String>,
+    /// A flake example's result per channel (`[check.nix]` inputs with
+    /// several references).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<ChannelResult>,
     pub commands: Vec<CommandResult>,
     pub duration_ms: u64,
 }
@@ -118,6 +155,15 @@ impl BlockResult {
             .map(|c| c.line)
             .unwrap_or(self.line)
     }
+}
+
+/// A flake example checked against one channel.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ChannelResult {
+    pub name: String,
+    pub status: Status,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

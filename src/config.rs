@@ -236,6 +236,13 @@ pub struct CheckSection {
     /// "github:NixOS/nixpkgs/nixpkgs-unstable"]`).
     #[serde(default)]
     pub nix: BTreeMap<String, InputRefs>,
+    /// Host paths (absolute) blocks may write besides their sandbox; `/nix`
+    /// is writable for pages that need nix without being named.
+    #[serde(default)]
+    pub writable: Vec<PathBuf>,
+    /// Blocks get the caller's HOME (writable) instead of one of their own.
+    #[serde(default)]
+    pub host_home: bool,
 }
 
 /// The value of a `[check.nix]` key: one flake reference or several.
@@ -256,6 +263,9 @@ impl InputRefs {
     }
 }
 
+/// The longest timeout a block may have, in seconds (one day).
+pub const MAX_TIMEOUT: u64 = 86_400;
+
 impl Default for CheckSection {
     fn default() -> Self {
         CheckSection {
@@ -263,6 +273,8 @@ impl Default for CheckSection {
             env: Vec::new(),
             report: default_report(),
             nix: BTreeMap::new(),
+            writable: Vec::new(),
+            host_home: false,
         }
     }
 }
@@ -351,6 +363,29 @@ impl Config {
             ));
         }
         errors.extend(outside_book_files(&config));
+        let check = &config.check;
+        if !(1..=MAX_TIMEOUT).contains(&check.timeout) {
+            errors.push(Error::input(
+                display,
+                source.key_line(&["check", "timeout"]),
+                format!(
+                    "[check] timeout = {}: expected a whole number of seconds from 1 to {MAX_TIMEOUT}",
+                    check.timeout
+                ),
+            ));
+        }
+        for (i, w) in check.writable.iter().enumerate() {
+            if !w.is_absolute() || w.components().any(|c| c.as_os_str() == "..") {
+                errors.push(Error::input(
+                    display,
+                    source.element_line(&["check", "writable"], i),
+                    format!(
+                        "[check] writable: `{}` must be an absolute path without `..`",
+                        w.display()
+                    ),
+                ));
+            }
+        }
         Error::from_many(errors)?;
         Ok(LoadedConfig { config, warnings })
     }

@@ -617,12 +617,12 @@ fn site_shows_the_report_beside_each_block() {
 
 #[test]
 fn interrupting_docs_check_stops_the_commands_of_the_book() {
-    const MARKER: &str = "docs-check-hang-marker-5b1e";
-    let book = Copy::new("hang");
+    const MARKER: &str = "docs-check-sigint-marker-7c2d";
+    let book = Copy::new("hang-sigint");
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_docs-check"))
         .current_dir(book.path(""))
         .env("GUIDEBOOK_NETWORK", "0")
-        .args(["hang", "-j", "1"])
+        .args(["hang-sigint", "-j", "1"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -153,19 +153,69 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
         let path = Path::new(page_path);
         let target = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
         let now = std::fs::read(&target).map_err(|e| Error::io(&target, e))?;
-        if now != page.source.as_bytes() {
+        let raw = String::from_utf8(now).ok();
+        let written = raw
+            .as_deref()
+            .filter(|raw| crate::text::normalize_text(raw.to_string()) == page.source)
+            .and_then(|raw| in_file_bytes(raw, &page.source, &edits))
+            .filter(|w| crate::text::normalize_text(w.clone()) == out);
+        let Some(written) = written else {
             errors.push(Error::input(
                 path,
-                first_changed_line(&page.source, &now),
+                first_changed_line(&page.source, raw.as_deref().unwrap_or("").as_bytes()),
                 "the page changed while docs-check ran; not blessed (run docs-check --bless again)",
             ));
             continue;
-        }
-        crate::fsutil::write_atomic(&target, out.as_bytes())?;
+        };
+        crate::fsutil::write_atomic(&target, written.as_bytes())?;
         done.pages.push((PathBuf::from(page_path), edits.len()));
     }
     Error::from_many(errors)?;
     Ok(done)
+}
+
+/// The edits applied to the page's file as it is on disk: `source` is that
+/// file read as an editor shows it (`text::normalize_text`: a byte order
+/// mark dropped, lone CRs read as LFs, both keeping every other byte where
+/// it is), so everything but the edits is copied byte for byte, and the
+/// new lines end as the file's lines do. `None` when `raw` is not the file
+/// `source` was read from.
+fn in_file_bytes(raw: &str, source: &str, edits: &[Edit]) -> Option<String> {
+    let bom = if raw.starts_with('\u{feff}') {
+        "\u{feff}"
+    } else {
+        ""
+    };
+    let body = &raw[bom.len()..];
+    if body.len() != source.len() {
+        return None;
+    }
+    let bytes = body.as_bytes();
+    let lone_cr = bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+    let mut out = String::with_capacity(raw.len());
+    out.push_str(bom);
+    let mut at = 0;
+    for e in edits {
+        out.push_str(body.get(at..e.range.start)?);
+        if lone_cr {
+            let mut rest = e.text.as_str();
+            while let Some(i) = rest.find('\n') {
+                let crlf = i > 0 && rest.as_bytes()[i - 1] == b'\r';
+                out.push_str(&rest[..i]);
+                out.push_str(if crlf { "\n" } else { "\r" });
+                rest = &rest[i + 1..];
+            }
+            out.push_str(rest);
+        } else {
+            out.push_str(&e.text);
+        }
+        at = e.range.end;
+    }
+    out.push_str(body.get(at..)?);
+    Some(out)
 }
 
 fn apply(source: &str, edits: &[Edit]) -> String {

@@ -293,6 +293,35 @@ fn bless_keeps_crlf_line_endings() {
 }
 
 #[test]
+fn bless_keeps_a_byte_order_mark_and_lone_cr_line_endings() {
+    // The page is read as an editor shows it (BOM dropped, lone CRs as line
+    // ends); bless still changes only the expected lines of the file.
+    for (before, after) in [
+        (
+            "\u{feff}# B\n\n```console\n$ echo new\nold\n```\n\nEnd\n",
+            "\u{feff}# B\n\n```console\n$ echo new\nnew\n```\n\nEnd\n",
+        ),
+        (
+            "# B\r\r```console\r$ echo new\rold\r```\rEnd\r",
+            "# B\r\r```console\r$ echo new\rnew\r```\rEnd\r",
+        ),
+        (
+            "\u{feff}# B\r\n\r\n```console\r\n$ echo new\r\nold\r\n```\r\n",
+            "\u{feff}# B\r\n\r\n```console\r\n$ echo new\r\nnew\r\n```\r\n",
+        ),
+    ] {
+        let book = Copy::new("bless");
+        let page = book.path("bless/src/bless.md");
+        std::fs::write(&page, before).unwrap();
+        let r = run(book.check(&["--bless"]));
+        assert_eq!(r.code, 0, "{before:?}: {}{}", r.stdout, r.stderr);
+        assert_eq!(std::fs::read_to_string(&page).unwrap(), after);
+        let again = run(book.check(&[]));
+        assert_eq!(again.code, 0, "{after:?}: {}{}", again.stdout, again.stderr);
+    }
+}
+
+#[test]
 fn bad_annotations_are_bad_input_with_file_and_line() {
     let book = Copy::new("bad");
     let r = run(book.check(&[]));
@@ -617,12 +646,12 @@ fn site_shows_the_report_beside_each_block() {
 
 #[test]
 fn interrupting_docs_check_stops_the_commands_of_the_book() {
-    const MARKER: &str = "docs-check-hang-marker-5b1e";
-    let book = Copy::new("hang");
+    const MARKER: &str = "docs-check-sigint-marker-7c2d";
+    let book = Copy::new("hang-sigint");
     let child = std::process::Command::new(env!("CARGO_BIN_EXE_docs-check"))
         .current_dir(book.path(""))
         .env("GUIDEBOOK_NETWORK", "0")
-        .args(["hang", "-j", "1"])
+        .args(["hang-sigint", "-j", "1"])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()

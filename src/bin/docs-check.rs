@@ -12,7 +12,9 @@ fn main() {
     std::process::exit(match run(&args) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            // Our errors say their cause in their own text: `{e}`, not
+            // `{e:#}`, which would repeat the OS's message.
+            eprintln!("error: {e}");
             2
         }
     });

@@ -4,14 +4,22 @@
 //! (their trailing blank lines are kept), and of those, lines whose `[..]`
 //! wildcards still match and `...` lines stay as written; every other byte of the page stays
 //! as it was, line endings included. The page is written atomically: a
-//! temporary file in the same folder, renamed over the page.
+//! temporary file in the same folder, renamed over the page (through a
+//! symbolic link: its target is written, the link stays).
+//!
+//! Two guards: the new page is parsed again, and a block whose commands or
+//! expected output would not read back as what the command printed (an
+//! output line that reads as a command, `...`, a fence, or that a fence's
+//! indentation changes) is refused with its file:line; and a page whose
+//! bytes changed since docs-check read it is not written (file:line, exit 2).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::report::{BlockResult, Status};
 use crate::book::Book;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::markdown::Page;
 
 /// What bless did.
 #[derive(Debug, Default)]
@@ -26,6 +34,13 @@ pub struct Blessed {
 struct Edit {
     range: std::ops::Range<usize>,
     text: String,
+    /// The block (index on its page) and command (index in the block).
+    block: usize,
+    command: usize,
+    /// What the command printed, normalized.
+    actual: Vec<String>,
+    /// `page:line` of the command.
+    at: String,
 }
 
 pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
@@ -42,6 +57,7 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
         let Some(block) = page.blocks.get(r.index) else {
             continue;
         };
+        let parsed = super::console::parse(&block.text, block.line).unwrap_or_default();
         for c in &r.commands {
             let (Some(actual), Some(lines)) = (&c.actual, &c.expected_lines) else {
                 continue;
@@ -96,29 +112,173 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
             by_page.entry(&r.page).or_default().push(Edit {
                 range: range.start + from..range.start + to,
                 text: new,
+                block: r.index,
+                command: parsed
+                    .iter()
+                    .position(|p| p.line == c.line)
+                    .unwrap_or(usize::MAX),
+                actual: actual.clone(),
+                at,
             });
         }
     }
-    for (page, mut edits) in by_page {
-        let source = &book
+    let mut errors = Vec::new();
+    for (page_path, mut edits) in by_page {
+        let page = book
             .pages
             .iter()
-            .find(|p| p.path.to_string_lossy() == page)
-            .expect("page of a result")
-            .text;
+            .find(|p| p.path.to_string_lossy() == page_path)
+            .expect("page of a result");
         edits.sort_by_key(|e| e.range.start);
-        let mut out = String::with_capacity(source.len());
-        let mut at = 0;
-        for e in &edits {
-            out.push_str(&source[at..e.range.start]);
-            out.push_str(&e.text);
-            at = e.range.end;
+        // Drop the edits of blocks that would not read back, until the rest do.
+        let out = loop {
+            let out = apply(&page.text, &edits);
+            let bad = misread_blocks(page, &out, &edits);
+            if bad.is_empty() {
+                break out;
+            }
+            for e in edits.iter().filter(|e| bad.contains(&e.block)) {
+                done.refused.push(format!(
+                    "{}: the new expected output would not read back as what the command printed (a line would read as a command, `...`, a fence, or lose its indentation); update it by hand",
+                    e.at
+                ));
+            }
+            edits.retain(|e| !bad.contains(&e.block));
+        };
+        if edits.is_empty() {
+            continue;
         }
-        out.push_str(&source[at..]);
-        crate::fsutil::write_atomic(Path::new(page), out.as_bytes())?;
-        done.pages.push((PathBuf::from(page), edits.len()));
+        // Write through a symbolic link to its target, and only when the page
+        // is still what was read.
+        let path = Path::new(page_path);
+        let target = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+        let now = std::fs::read(&target).map_err(|e| Error::io(&target, e))?;
+        let raw = String::from_utf8(now).ok();
+        let written = raw
+            .as_deref()
+            .filter(|raw| crate::source::text::normalize_text(raw.to_string()) == page.text)
+            .and_then(|raw| in_file_bytes(raw, &page.text, &edits))
+            .filter(|w| crate::source::text::normalize_text(w.clone()) == out);
+        let Some(written) = written else {
+            errors.push(Error::input(
+                path,
+                first_changed_line(&page.text, raw.as_deref().unwrap_or("").as_bytes()),
+                "the page changed while docs-check ran; not blessed (run docs-check --bless again)",
+            ));
+            continue;
+        };
+        crate::fsutil::write_atomic(&target, written.as_bytes())?;
+        done.pages.push((PathBuf::from(page_path), edits.len()));
     }
+    Error::from_many(errors)?;
     Ok(done)
+}
+
+/// The edits applied to the page's file as it is on disk: `source` is that
+/// file read as an editor shows it (`text::normalize_text`: a byte order
+/// mark dropped, lone CRs read as LFs, both keeping every other byte where
+/// it is), so everything but the edits is copied byte for byte, and the
+/// new lines end as the file's lines do. `None` when `raw` is not the file
+/// `source` was read from.
+fn in_file_bytes(raw: &str, source: &str, edits: &[Edit]) -> Option<String> {
+    let bom = if raw.starts_with('\u{feff}') {
+        "\u{feff}"
+    } else {
+        ""
+    };
+    let body = &raw[bom.len()..];
+    if body.len() != source.len() {
+        return None;
+    }
+    let bytes = body.as_bytes();
+    let lone_cr = bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+    let mut out = String::with_capacity(raw.len());
+    out.push_str(bom);
+    let mut at = 0;
+    for e in edits {
+        out.push_str(body.get(at..e.range.start)?);
+        if lone_cr {
+            let mut rest = e.text.as_str();
+            while let Some(i) = rest.find('\n') {
+                let crlf = i > 0 && rest.as_bytes()[i - 1] == b'\r';
+                out.push_str(&rest[..i]);
+                out.push_str(if crlf { "\n" } else { "\r" });
+                rest = &rest[i + 1..];
+            }
+            out.push_str(rest);
+        } else {
+            out.push_str(&e.text);
+        }
+        at = e.range.end;
+    }
+    out.push_str(body.get(at..)?);
+    Some(out)
+}
+
+fn apply(source: &str, edits: &[Edit]) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut at = 0;
+    for e in edits {
+        out.push_str(&source[at..e.range.start]);
+        out.push_str(&e.text);
+        at = e.range.end;
+    }
+    out.push_str(&source[at..]);
+    out
+}
+
+/// The blocks (indices) whose edits do not read back from `new`: the page
+/// parsed again must have the same blocks, each edited block the same
+/// commands, and each blessed command expected output that matches what it
+/// printed.
+fn misread_blocks(page: &Page, new: &str, edits: &[Edit]) -> Vec<usize> {
+    let all: Vec<usize> = edits.iter().map(|e| e.block).collect();
+    let Ok(again) = Page::parse(&page.path, &page.rel, new.to_string()) else {
+        return all;
+    };
+    if again.blocks.len() != page.blocks.len()
+        || again
+            .blocks
+            .iter()
+            .zip(&page.blocks)
+            .any(|(a, b)| a.info != b.info)
+    {
+        return all;
+    }
+    let mut bad = Vec::new();
+    for e in edits {
+        let old = super::console::parse(&page.blocks[e.block].text, page.blocks[e.block].line);
+        let new = super::console::parse(&again.blocks[e.block].text, again.blocks[e.block].line);
+        let ok = match (old, new) {
+            (Ok(old), Ok(new)) => {
+                old.len() == new.len()
+                    && old.iter().zip(&new).all(|(a, b)| a.command == b.command)
+                    && new
+                        .get(e.command)
+                        .is_some_and(|c| super::console::matches(&c.expected, &e.actual))
+            }
+            _ => false,
+        };
+        if !ok {
+            bad.push(e.block);
+        }
+    }
+    bad.sort_unstable();
+    bad.dedup();
+    bad
+}
+
+/// The 1-based line of the first byte where `now` differs from `was`.
+fn first_changed_line(was: &str, now: &[u8]) -> usize {
+    let at = was
+        .bytes()
+        .zip(now)
+        .position(|(a, &b)| a != b)
+        .unwrap_or(was.len().min(now.len()));
+    1 + now[..at].iter().filter(|&&b| b == b'\n').count()
 }
 
 fn unsafe_line(l: &str) -> bool {

@@ -116,6 +116,22 @@ pub fn normalize_output(bytes: &[u8]) -> Vec<String> {
     lines
 }
 
+/// `s` with every control character except newline and tab shown as an
+/// escape (`\x1b`, `\x07`, `\r` ...), so a block's output cannot move the
+/// cursor, set a title or clear the screen of whoever reads the report.
+pub fn escape_control(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Remove ANSI escape sequences (CSI, OSC and two-byte escapes).
 pub fn strip_ansi(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -288,6 +304,14 @@ pub fn diff(expected: &[String], actual: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_bytes_are_escaped() {
+        assert_eq!(
+            escape_control("a\x1b]0;t\x07b\r\n\tc\u{9b}"),
+            "a\\x1b]0;t\\x07b\\r\n\tc\\x9b"
+        );
+    }
 
     fn lines(text: &str) -> Vec<String> {
         text.lines().map(str::to_string).collect()

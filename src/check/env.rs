@@ -2,9 +2,15 @@
 //! caller's.
 //!
 //! A block sees exactly:
-//! - `PATH`, `HOME` and `LANG` from the caller (HOME stays the real home, so
-//!   rustup, cargo and nix find their configuration and caches);
+//! - `PATH` and `LANG` from the caller;
+//! - `HOME` and `TMPDIR` (also `TMP`, `TEMP`) of its page: folders inside the
+//!   page's sandbox root, so `cargo install`, `rustup toolchain install` or
+//!   `mktemp` never touch the caller's; book.toml `[check] host-home = true`
+//!   passes the caller's HOME instead;
 //! - the variables named in book.toml `[check] env`, when the caller has them;
+//!   `RUSTUP_HOME` and `CARGO_HOME` named there but unset resolve to the
+//!   caller's defaults (`$HOME/.rustup`, `$HOME/.cargo`) when those exist, so
+//!   the installed toolchains are found (read-only inside the jail);
 //! - `TERM=dumb` and `NO_COLOR=1`, so tools print plain text;
 //! - `GUIDEBOOK_SANDBOX`: the page's sandbox folder.
 //!
@@ -41,6 +47,8 @@ impl Env {
         for name in BASE.iter().copied().chain(extra.iter().map(String::as_str)) {
             if let Some(v) = get(name) {
                 set(name, v);
+            } else if let Some(v) = home_default(name, get("HOME")) {
+                set(name, v);
             }
         }
         if get("PATH").is_none() {
@@ -54,6 +62,19 @@ impl Env {
     #[cfg(test)]
     pub fn for_tests() -> Env {
         Env::from_caller(&[])
+    }
+
+    /// The environment of a page whose own HOME and TMPDIR are `home` and
+    /// `tmp` (`home` is `None` for the caller's).
+    pub fn for_page(&self, home: Option<&std::path::Path>, tmp: &std::path::Path) -> Env {
+        let mut env = self.clone();
+        if let Some(home) = home {
+            env.set("HOME", home);
+        }
+        for name in ["TMPDIR", "TMP", "TEMP"] {
+            env.set(name, tmp);
+        }
+        env
     }
 
     /// Set a variable (replacing it).
@@ -75,6 +96,17 @@ impl Env {
         cmd.env_clear();
         cmd.envs(self.vars.iter().map(|(k, v)| (k, v)));
     }
+}
+
+/// `RUSTUP_HOME` and `CARGO_HOME` where rustup puts them by default.
+fn home_default(name: &str, home: Option<OsString>) -> Option<OsString> {
+    let dir = match name {
+        "RUSTUP_HOME" => ".rustup",
+        "CARGO_HOME" => ".cargo",
+        _ => return None,
+    };
+    let path = std::path::Path::new(&home?).join(dir);
+    path.is_dir().then(|| path.into_os_string())
 }
 
 #[cfg(test)]
@@ -103,6 +135,26 @@ mod tests {
         );
         assert_eq!(env.get("HOME").unwrap(), "/home/me");
         assert!(env.get("SECRET_TOKEN").is_none());
+    }
+
+    #[test]
+    fn toolchain_homes_default_to_the_callers() {
+        let home = tempfile::tempdir().unwrap();
+        std::fs::create_dir(home.path().join(".rustup")).unwrap();
+        let h = home.path().as_os_str().to_os_string();
+        let caller = move |name: &str| (name == "HOME").then(|| h.clone());
+        let env = Env::from_vars(&["RUSTUP_HOME".into(), "CARGO_HOME".into()], caller);
+        assert_eq!(
+            env.get("RUSTUP_HOME").unwrap(),
+            home.path().join(".rustup").as_os_str()
+        );
+        assert!(env.get("CARGO_HOME").is_none());
+        let page = env.for_page(
+            Some(std::path::Path::new("/s/home")),
+            std::path::Path::new("/s/tmp"),
+        );
+        assert_eq!(page.get("HOME").unwrap(), "/s/home");
+        assert_eq!(page.get("TMPDIR").unwrap(), "/s/tmp");
     }
 
     #[test]

@@ -17,10 +17,14 @@
 //!   a selected page are always written, but unselected command blocks do
 //!   not run, even when earlier on the page.
 //! - `--bless` exits 0 when it rewrote every failing command.
+//! - Every page is contained ([`isolation`]): its own PID namespace, no
+//!   network unless a block says `needs=network` (per command), a read-only
+//!   root with the page's folder, its own HOME and TMPDIR writable.
 
 pub mod bless;
 pub mod console;
 pub mod env;
+pub mod isolation;
 pub mod needs;
 pub mod nix;
 pub mod report;
@@ -40,6 +44,7 @@ use crate::markdown::codeblock::{BlockKind, CodeBlock, Shell};
 use crate::options::{CheckOptions as CheckArgs, ReportFormat};
 use crate::paths::{display_path, normalize};
 use env::Env;
+use isolation::{Jail, Mechanism, Policy};
 use needs::Needs;
 use report::{BlockResult, CommandResult, Report, Status};
 use sandbox::Sandbox;
@@ -67,6 +72,9 @@ impl Verdict {
 struct Ctx<'a> {
     env: Env,
     needs: Needs,
+    mechanism: Mechanism,
+    writable: Vec<PathBuf>,
+    host_home: bool,
     default_timeout: u64,
     strict: bool,
     keep: bool,
@@ -78,14 +86,21 @@ struct Ctx<'a> {
 /// Run `docs-check` with parsed arguments. Output goes to stdout (reports)
 /// and stderr (progress, notes). `Err` is bad input or an I/O failure.
 pub fn run(args: &CheckArgs) -> Result<Verdict> {
-    // Ctrl-C or SIGTERM: stop every page's commands, then exit as a signal
-    // would (128 + SIGINT). Fails only when a handler is already set.
-    let _ = ctrlc::set_handler(|| {
-        session::kill_all();
+    // What the caller left open never reaches a block.
+    isolation::close_inherited_fds();
+    // Ctrl-C, SIGTERM or SIGHUP: stop every page's commands, remove the
+    // sandboxes (unless --keep), then exit as a signal would (128 + SIGINT).
+    // Fails only when a handler is already set.
+    let keep = args.keep;
+    let _ = ctrlc::set_handler(move || {
+        isolation::kill_everything();
+        if !keep {
+            sandbox::remove_all();
+        }
         eprintln!("docs-check: interrupted; the commands of every page were stopped");
         std::process::exit(130);
     });
-    let (root, page_args) = split_paths(&args.paths);
+    let (root, page_args) = split_paths(&args.paths)?;
     let book = Book::load(&root)?;
     for w in &book.warnings {
         eprintln!("warning: {w}");
@@ -106,9 +121,28 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
         .collect();
     validate(&selected)?;
 
+    let mechanism = Mechanism::detect();
     if args.list {
         print!("{}", list(&selected));
+        eprintln!("isolation: {}", mechanism.name());
         return Ok(Verdict::Passed);
+    }
+    let report_path = match &args.report {
+        Some(p) => p.clone(),
+        None => display_path(&root.join(&book.config.check.report)),
+    };
+    check_writable(&report_path, "--report")?;
+    if let Some(junit) = &args.junit {
+        if *junit == report_path {
+            return Err(Error::Other(format!(
+                "--junit {}: that is the JSON report's file (--report); give another",
+                junit.display()
+            )));
+        }
+        check_writable(junit, "--junit")?;
+    }
+    if mechanism == Mechanism::Fallback {
+        isolation::become_subreaper();
     }
 
     let mut env = Env::from_caller(&book.config.check.env);
@@ -145,6 +179,9 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
     let ctx = Ctx {
         env,
         needs,
+        mechanism: mechanism.clone(),
+        writable: book.config.check.writable.clone(),
+        host_home: book.config.check.host_home,
         default_timeout: book.config.check.timeout,
         strict: args.strict,
         keep: args.keep,
@@ -155,6 +192,7 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
     let jobs = args
         .jobs
         .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .min(selected.len())
         .max(1);
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)
@@ -177,12 +215,18 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
     if let Some(bar) = &ctx.progress {
         bar.finish_and_clear();
     }
+    // On a signal, the handler ends the process with its own status; the
+    // pages' results, cut short, are not reported.
+    while isolation::stopping() {
+        std::thread::sleep(Duration::from_millis(50));
+    }
     let mut results = Vec::new();
     for r in per_page {
         results.extend(r?);
     }
     nix::said_once(&mut results);
     let mut report = Report::new(results);
+    report.isolation = mechanism.name().into();
     let (flakes, nixpkgs) = ctx.nix.records();
     report.flakes = flakes;
     report.nixpkgs = nixpkgs;
@@ -196,10 +240,6 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
         ReportFormat::Json => report::json::render(&report),
         ReportFormat::Junit => report::junit::render(&report),
         ReportFormat::Github => report::github::render(&report),
-    };
-    let report_path = match &args.report {
-        Some(p) => p.clone(),
-        None => display_path(&root.join(&book.config.check.report)),
     };
     report::write(&report, &report_path, args.junit.as_deref())?;
 
@@ -249,12 +289,57 @@ fn matches_filter(page: &Page, b: &CodeBlock, filter: Option<&str>) -> bool {
 }
 
 /// The book root and the page arguments: a first argument that is a folder
-/// is the book; with none, the current folder.
-fn split_paths(paths: &[PathBuf]) -> (PathBuf, Vec<PathBuf>) {
+/// is the book; with none, the current folder. A first argument that does
+/// not exist at all is an error about it.
+fn split_paths(paths: &[PathBuf]) -> Result<(PathBuf, Vec<PathBuf>)> {
     match paths.split_first() {
-        Some((first, rest)) if first.is_dir() => (first.clone(), rest.to_vec()),
-        _ => (PathBuf::from("."), paths.to_vec()),
+        Some((first, rest)) if first.is_dir() => Ok((first.clone(), rest.to_vec())),
+        Some((first, _)) if std::fs::symlink_metadata(first).is_err() => Err(Error::Other(
+            format!("{}: no such folder or page", first.display()),
+        )),
+        _ => Ok((PathBuf::from("."), paths.to_vec())),
     }
+}
+
+/// Fail before anything runs when the report cannot be written at `path`.
+fn check_writable(path: &Path, option: &str) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::Other(format!(
+            "{}: {option} names a folder; give the path of a file",
+            path.display()
+        )));
+    }
+    let mut dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    while !dir.exists() {
+        match dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(p) => dir = p,
+            None => {
+                dir = Path::new(".");
+                break;
+            }
+        }
+    }
+    let writable = |p: &Path| {
+        let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).ok();
+        // SAFETY: access(2) with a valid C string.
+        c.is_some_and(|c| unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0)
+    };
+    let ok = if path.exists() {
+        writable(path)
+    } else {
+        dir.is_dir() && writable(dir)
+    };
+    if !ok {
+        return Err(Error::Other(format!(
+            "{}: the report cannot be written there ({} is not a writable folder)",
+            path.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
 }
 
 /// Pages named on the command line (all when none), in book order.
@@ -338,7 +423,23 @@ fn list(selected: &[(&Page, Vec<&CodeBlock>)]) -> String {
 /// shell launcher.
 fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
     let sandbox = Sandbox::new(&page.path)?;
-    let mut env = ctx.env.clone();
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    let mut writable = ctx.writable.clone();
+    if page.blocks.iter().any(needs_nix) {
+        writable.push(PathBuf::from("/nix"));
+    }
+    if ctx.host_home {
+        writable.extend(home.clone());
+    }
+    let policy = Policy {
+        root: sandbox.root().to_path_buf(),
+        tmp: sandbox.tmp(),
+        writable,
+        readable: visible_host_paths(&ctx.nix),
+    };
+    let mut jail = Jail::new(ctx.mechanism.clone(), policy);
+    let own_home = (!ctx.host_home).then(|| sandbox.home());
+    let mut env = ctx.env.for_page(own_home.as_deref(), &sandbox.tmp());
     env.set("GUIDEBOOK_SANDBOX", sandbox.path());
     let mut host: Option<Session> = None;
     let mut shells: Vec<(String, Session)> = Vec::new();
@@ -350,7 +451,12 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
     for block in &page.blocks {
         let kind = block.kind();
         if let Some(file) = &block.annotations.file {
-            sandbox.write(file, &block.text)?;
+            if let Err(e) = sandbox.write(file, &block.text) {
+                // A failed write fails this block; the page goes on.
+                let r = failed(block, kind, format!("cannot write file={file}: {e}"));
+                results.push(r);
+                continue;
+            }
             if kind == BlockKind::Flake {
                 flake_dir = nix::flake_dir(file);
             }
@@ -362,6 +468,7 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
             host: &mut host,
             shells: &mut shells,
             flake_dir: &flake_dir,
+            jail: &mut jail,
         };
         let result = match failed_flakes.get(&flake_dir) {
             Some(by)
@@ -389,11 +496,64 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
     }
     drop(host);
     drop(shells);
+    drop(jail);
     if ctx.keep {
         let at = sandbox.keep();
         eprintln!("kept sandbox of {}: {}", page.path.display(), at.display());
     }
     Ok(results)
+}
+
+/// Host paths a page's commands must see although they are under the
+/// host's `/tmp`, which the jail replaces: the folder of the `--nix` given
+/// (first on the blocks' PATH) and local flake inputs of the overrides
+/// (`path:/abs/dir`, `git+file:///abs/dir`).
+fn visible_host_paths(nix: &nix::Nix) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = nix
+        .program
+        .bin_dir()
+        .map(Path::to_path_buf)
+        .into_iter()
+        .collect();
+    // The program itself, found on PATH or given, may live under the /tmp
+    // that the jail replaces (docs-check run by a block of another
+    // docs-check finds the outer run's `nix` link there).
+    if let Some(program) = &nix.program.path {
+        // The jail's mount point, whatever TMPDIR says.
+        let tmp = Path::new("/tmp");
+        let real = program.canonicalize().ok();
+        for dir in [Some(program.as_path()), real.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter_map(Path::parent)
+        {
+            if dir.starts_with(tmp) && !paths.iter().any(|q| q == dir) {
+                paths.push(dir.to_path_buf());
+            }
+        }
+    }
+    for channel in &nix.channels {
+        for (_, reference) in &channel.overrides {
+            let local = ["path:", "git+file://", "file://"]
+                .iter()
+                .find_map(|scheme| reference.strip_prefix(scheme));
+            if let Some(p) = local.map(|l| Path::new(l.split(['?', '#']).next().unwrap_or(l)))
+                && p.is_absolute()
+                && p.exists()
+                && !paths.iter().any(|q| q == p)
+            {
+                paths.push(p.to_path_buf());
+            }
+        }
+    }
+    paths
+}
+
+/// Does the block use nix (so its page may write the Nix store)?
+fn needs_nix(b: &CodeBlock) -> bool {
+    b.kind() == BlockKind::Flake
+        || b.annotations.needs.iter().any(|n| n == "nix")
+        || !nix::implied_needs(b).is_empty()
 }
 
 /// The result of `block` with `status` and nothing else said yet.
@@ -438,6 +598,8 @@ struct Sessions<'a> {
     shells: &'a mut Vec<(String, Session)>,
     /// The folder of the page's flake, relative to the sandbox.
     flake_dir: &'a str,
+    /// The page's containment, shared by its sessions.
+    jail: &'a mut Jail,
 }
 
 fn run_block(
@@ -467,8 +629,9 @@ fn run_block(
     }
     let timeout = block.annotations.timeout.unwrap_or(ctx.default_timeout);
     if kind == BlockKind::Flake {
-        return run_flake(block, kind, sandbox, env, ctx, timeout);
+        return run_flake(block, kind, sandbox, env, ctx, timeout, sessions.jail);
     }
+    let network = block.annotations.needs.iter().any(|n| n == "network");
     if let Shell::DevShell(_) = block.annotations.shell {
         let flake = sandbox.path().join(sessions.flake_dir).join("flake.nix");
         if !flake.is_file() {
@@ -528,7 +691,7 @@ fn run_block(
     let mut message = None;
     for step in steps {
         if session.as_ref().is_none_or(|s| !s.is_alive()) {
-            match Session::start(launcher.as_ref(), sandbox.path(), env) {
+            match Session::start(launcher.as_ref(), sandbox.path(), env, sessions.jail) {
                 Ok(s) => *session = Some(s),
                 Err(e) => {
                     message = Some(format!("cannot start the {} shell: {e}", launcher.name()));
@@ -537,7 +700,7 @@ fn run_block(
             }
         }
         let s = session.as_mut().expect("session started");
-        let outcome = s.run(step.mode, &step.text, deadline);
+        let outcome = s.run(step.mode, &step.text, deadline, sessions.jail, network);
         if !s.is_alive() {
             *session = None;
         }
@@ -651,18 +814,19 @@ fn run_flake(
     env: &Env,
     ctx: &Ctx,
     timeout: u64,
+    jail: &mut Jail,
 ) -> BlockResult {
     let started = Instant::now();
     let page = block.page.to_string_lossy().into_owned();
     let file = block.annotations.file.as_deref().unwrap_or("flake.nix");
     let dir = sandbox.path().join(nix::flake_dir(file));
     let outcome = ctx.nix.check_flake(
-        &page,
-        block.line,
+        (&page, block.line),
         &dir,
         &block.text,
         env,
         Duration::from_secs(timeout),
+        jail,
     );
     nix::flake_result(
         result(block, kind, Status::Passed),

@@ -28,6 +28,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value};
 
 use crate::check::env::Env;
+use crate::check::isolation::Jail;
 use crate::check::report::{BlockResult, ChannelResult, CommandResult, Status};
 use crate::check::session::ShellLauncher;
 use crate::config::InputRefs;
@@ -382,12 +383,12 @@ impl Nix {
     /// `dir`, for the dev shells.
     pub fn check_flake(
         &self,
-        page: &str,
-        line: usize,
+        (page, line): (&str, usize),
         dir: &Path,
         text: &str,
         env: &Env,
         timeout: Duration,
+        jail: &mut Jail,
     ) -> Vec<(Channel, Checked)> {
         let deadline = Instant::now() + timeout;
         let mut out = Vec::new();
@@ -401,7 +402,7 @@ impl Nix {
                 .or_default()
                 .clone();
             let mut checked = cell
-                .get_or_init(|| self.lock_and_check(dir, text, channel, env, deadline))
+                .get_or_init(|| self.lock_and_check(dir, text, channel, env, deadline, jail))
                 .clone();
             // Checked once for all pages with this flake: name this page's
             // folder in the command shown.
@@ -452,6 +453,7 @@ impl Nix {
         channel: &Channel,
         env: &Env,
         deadline: Instant,
+        jail: &mut Jail,
     ) -> Checked {
         let flake = format!("path:{}", dir.display());
         let ovr: Vec<String> = channel
@@ -478,14 +480,14 @@ impl Nix {
         for (step, sub) in steps {
             let shown = format!("nix {} {flake}{shown_ovr}", sub.join(" "));
             if step == "check"
-                && let Some(e) = self.precheck(&checked.inputs, env, dir, deadline, &shown)
+                && let Some(e) = self.precheck(&checked.inputs, env, dir, deadline, &shown, jail)
             {
                 checked.error = Some(e);
                 return checked;
             }
             let mut cmd = self.command(env, dir);
             cmd.args(&sub).arg(&flake).args(&ovr);
-            let out = run(cmd, deadline);
+            let out = run(cmd, deadline, jail);
             if out.exit_code != Some(0) {
                 let cause = fetch_failure(&out.stderr, text, &channel.overrides)
                     .map(|input| Cause::Fetch { input });
@@ -528,11 +530,12 @@ impl Nix {
         dir: &Path,
         deadline: Instant,
         shown: &str,
+        jail: &mut Jail,
     ) -> Option<NixError> {
         let url = inputs.get("nixpkgs")?.get("url")?.as_str()?;
         let mut cmd = self.command(env, dir);
         cmd.args(["flake", "metadata", "--json", url]);
-        let out = run(cmd, deadline);
+        let out = run(cmd, deadline, jail);
         let meta: Value = serde_json::from_str(&out.stdout).ok()?;
         let source = meta["path"].as_str()?;
         let required =
@@ -867,8 +870,23 @@ struct Output {
     spawn_error: Option<String>,
 }
 
-/// Run `cmd` until it ends or `deadline` passes (then kill it).
-fn run(mut cmd: Command, deadline: Instant) -> Output {
+/// Run `cmd` contained in the page's jail (with network, so that nix can
+/// fetch inputs) until it ends or `deadline` passes; then every process of
+/// the page is killed, nix's builders included, and their build folders are
+/// in the page's TMPDIR.
+fn run(cmd: Command, deadline: Instant, jail: &mut Jail) -> Output {
+    let mut cmd = match jail.command(&cmd, true) {
+        Ok(cmd) => cmd,
+        Err(e) => {
+            return Output {
+                exit_code: None,
+                stdout: String::new(),
+                stderr: String::new(),
+                timed_out: false,
+                spawn_error: Some(format!("cannot start the page's sandbox: {e}")),
+            };
+        }
+    };
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -899,6 +917,7 @@ fn run(mut cmd: Command, deadline: Instant) -> Output {
             Ok(Some(s)) => break Some(s),
             Ok(None) if Instant::now() >= deadline => {
                 timed_out = true;
+                jail.kill_all();
                 let _ = child.kill();
                 let _ = child.wait();
                 break None;

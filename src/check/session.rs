@@ -1,40 +1,51 @@
-//! The shell session of a page: one long-lived `bash` per page (per shell
-//! launcher), in its own process group.
+//! The shell session of a page: its commands run one after another as in a
+//! reader's terminal, and nothing a command prints or does can end another
+//! command or set its exit code.
 //!
-//! Mechanism. The checker starts `bash --noprofile --norc -c DRIVER` with:
-//! - fd 0: `/dev/null` (a command that reads stdin gets end-of-file at once);
-//! - fd 1 and 2: one pipe, read by a thread of the checker (stdout and
+//! Mechanism. Each command is its own `bash --noprofile --norc -c PRELUDE`,
+//! started by docs-check inside the page's [`Jail`]; the shell's state
+//! carries from one command to the next as data: after a command, the
+//! prelude writes `declare -p`, `declare -f`, aliases, `shopt` and `set -o`
+//! options and the working folder to fd 4 (a file docs-check reads), and the
+//! next command's prelude restores them before it runs. So `cd`, `export`,
+//! shell variables and functions carry over, and `$?` starts as the last
+//! command's status.
+//!
+//! The end of a command and its exit code are what the kernel says about
+//! that process: docs-check waits for it (a pidfd) and takes its exit status.
+//! There is no marker in the output and no secret to forge: the command
+//! holds no descriptor of docs-check's besides its output pipe and its own
+//! state files, and inside the jail it sees neither docs-check nor any
+//! process outside its page.
+//!
+//! - fd 0: `/dev/null`; fd 1 and 2: one pipe, read by the session (stdout and
 //!   stderr interleaved as in a terminal);
-//! - fd 3: a pipe the driver reads commands from, each ended by a NUL byte;
-//! - fd 4: the output pipe again, for the end marker.
+//! - fd 3: the command's input (state, mode, last status, command text), read
+//!   by the prelude and closed before the command runs; fd 4, where the state
+//!   goes after it, is closed for the command too, and so are the namespace
+//!   descriptors bwrap was given (5 and 7).
 //!
-//! The driver `eval`s each command in the shell itself, so `cd`, `export`
-//! and shell variables carry to the next command, as in a reader's terminal,
-//! then writes `\x1eGBEND-<nonce>:<status>\x1e` to fd 4. The nonce is random
-//! per session, so no output can fake it; the reader thread splits the
-//! stream at the marker, so every byte before it belongs to the command.
-//! fds 3 and 4 are closed for the commands themselves. A command costs no
-//! fork beyond what it runs itself (builtins cost none).
+//! A script block (`sh`, `bash`, `shell`) runs with `set -e`. A command that
+//! ends its shell (`exit N`, a failure under `set -e`) writes no state: the
+//! session reports the shell ended, and the page goes on in a fresh shell
+//! (same sandbox, back in its root). A shell launcher (a Nix dev shell) is
+//! run once per session to capture its state; its commands then run in host
+//! bash with that state.
 //!
-//! Script blocks (`sh`, `bash`, `shell`) run with `set -e`: their first
-//! failing command ends them, and the shell with them; the session reports
-//! the status and the page goes on in a fresh shell (same sandbox, back in
-//! its root). `exit N` in a command does the same.
-//!
-//! Timeouts kill the whole process group (grandchildren included); so does
-//! the end of the session, so no background process outlives the page.
-//! Output is read as it comes and only its tail is kept (see
-//! [`OUTPUT_CAP`]), so memory stays bounded whatever a command prints.
+//! Timeouts kill every process of the page (the jail), grandchildren,
+//! `setsid` and background processes included; so does the end of a shell
+//! and of the page. Output is read as it comes and only its tail is kept
+//! (see [`OUTPUT_CAP`]), so memory stays bounded whatever a command prints.
 
-use std::io::{Read, Write};
+use std::io::{Read, Seek, Write};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
 use std::time::{Duration, Instant};
 
 use crate::check::env::Env;
+use crate::check::isolation::{Jail, high_fd, move_fd};
 
 /// Bytes of output kept per command: the last 64 KiB.
 pub const OUTPUT_CAP: usize = 64 * 1024;
@@ -45,9 +56,13 @@ pub trait ShellLauncher: Send + Sync {
     /// A name for messages and for keeping one session per launcher.
     fn name(&self) -> String;
     /// A command that runs `bash --noprofile --norc -c <driver>` with the
-    /// given environment, in `sandbox`. Stdio and process group are set by
-    /// the session.
+    /// given environment, in `sandbox`. Stdio is set by the session.
     fn command(&self, driver: &str, sandbox: &Path, env: &Env) -> Command;
+    /// Does the shell start with state of its own (variables, functions) to
+    /// capture? Host bash does not.
+    fn captures_state(&self) -> bool {
+        true
+    }
 }
 
 /// Bash on the host.
@@ -64,6 +79,10 @@ impl ShellLauncher for HostBash {
         cmd.current_dir(sandbox);
         env.apply(&mut cmd);
         cmd
+    }
+
+    fn captures_state(&self) -> bool {
+        false
     }
 }
 
@@ -113,340 +132,389 @@ pub struct Outcome {
     pub shell_ended: bool,
 }
 
-enum Event {
-    Data(Vec<u8>),
-    Done(i32),
-    Eof,
-}
+/// The last line of a state dump; a dump without it is not restored.
+const STATE_END: &str = "#docs-check-state-end";
 
-/// A running shell session.
+/// Dumps the shell's state to fd 4.
+const DUMP: &str = r#"{ declare -p; declare -f; alias -p; shopt -p; set +o; printf 'cd -- %q\n' "$PWD"; echo '#docs-check-state-end'; } >&4 2>/dev/null"#;
+
+/// Restores the state, runs one command, dumps the state.
+const PRELUDE: &str = r#"exec 5<&- 7<&-
+__gb_ret() { return "$1"; }
+IFS= read -r -d '' __gb_state <&3
+IFS= read -r -d '' __gb_mode <&3
+IFS= read -r -d '' __gb_prev <&3
+IFS= read -r -d '' __gb_cmd <&3
+exec 3<&-
+eval "$__gb_state" >/dev/null 2>&1
+unset __gb_state
+[ "$__gb_mode" = S ] && set -e
+__gb_ret "$__gb_prev"; eval "$__gb_cmd" 4>&-
+__gb_st=$?
+set +e
+unset __gb_cmd __gb_mode __gb_prev
+@DUMP@
+exit "$__gb_st"
+"#;
+
+/// A shell session of a page.
 pub struct Session {
-    child: Child,
-    pgid: i32,
-    commands: Option<std::io::PipeWriter>,
-    events: Receiver<Event>,
+    /// Restored before each command (bash source).
+    state: String,
+    /// Appended to the state: what the session pins (TMPDIR ...).
+    pinned: String,
+    /// The status of the last command, `$?` of the next.
+    last_status: i32,
+    sandbox: std::path::PathBuf,
+    env: Env,
+    out_read: std::fs::File,
+    out_write: OwnedFd,
+    /// The launcher's capture, still running: (child, state file).
+    capture: Option<(Child, std::fs::File)>,
     alive: bool,
 }
 
-const DRIVER: &str = r#"__gb_ret() { return "$1"; }
-__gb_st=0
-while IFS= read -r -d '' __gb_cmd <&3; do
-  if [ "${__gb_cmd:0:1}" = S ]; then
-    set -e; eval "${__gb_cmd:1}" </dev/null 3<&- 4>&-; __gb_st=$?; set +e
-  else
-    __gb_ret "$__gb_st"; eval "${__gb_cmd:1}" </dev/null 3<&- 4>&-; __gb_st=$?
-  fi
-  printf '\036GBEND-@NONCE@:%d\036' "$__gb_st" >&4
-done
-"#;
-
 impl Session {
-    /// Start a shell in `sandbox`.
-    pub fn start(launcher: &dyn ShellLauncher, sandbox: &Path, env: &Env) -> std::io::Result<Self> {
-        let nonce = nonce();
-        let driver = DRIVER.replace("@NONCE@", &nonce);
+    /// Start a session in `sandbox`: a host shell, or the launcher's shell
+    /// whose state is captured first (in the jail).
+    pub fn start(
+        launcher: &dyn ShellLauncher,
+        sandbox: &Path,
+        env: &Env,
+        jail: &mut Jail,
+    ) -> std::io::Result<Self> {
         let (out_read, out_write) = std::io::pipe()?;
-        let (cmd_read, cmd_write) = std::io::pipe()?;
-        let out_err = out_write.try_clone()?;
-        // Copies numbered 10 and up, so that moving them to 3 and 4 in the
-        // child cannot overwrite one with the other.
-        let marker_copy = high_fd(&out_write)?;
-        let cmd_copy = high_fd(&cmd_read)?;
-        let marker_fd: RawFd = marker_copy.as_raw_fd();
-        let cmd_fd: RawFd = cmd_copy.as_raw_fd();
-        let mut cmd = launcher.command(&driver, sandbox, env);
-        cmd.stdin(Stdio::null())
-            .stdout(Stdio::from(out_write.try_clone()?))
-            .stderr(Stdio::from(out_err))
-            .process_group(0);
-        // SAFETY: only async-signal-safe calls (dup2, fcntl) between fork and exec.
-        unsafe {
-            cmd.pre_exec(move || {
-                move_fd(cmd_fd, 3)?;
-                move_fd(marker_fd, 4)?;
-                Ok(())
-            });
+        let out_read = std::fs::File::from(OwnedFd::from(out_read));
+        set_nonblocking(out_read.as_raw_fd())?;
+        let mut pinned = String::new();
+        for name in ["HOME", "TMPDIR", "TMP", "TEMP", "TEMPDIR"] {
+            if let Some(v) = env.get(name) {
+                pinned.push_str(&format!(
+                    "export {name}={}\n",
+                    shell_quote(&v.to_string_lossy())
+                ));
+            }
         }
-        let child = cmd.spawn()?;
-        drop(cmd); // closes our copies of the child's ends
-        drop(out_write);
-        drop(cmd_read);
-        drop(marker_copy);
-        drop(cmd_copy);
-        let pgid = child.id() as i32;
-        live_groups().push(pgid);
-        let (tx, events) = sync_channel(16);
-        let marker = format!("\x1eGBEND-{nonce}:").into_bytes();
-        std::thread::Builder::new()
-            .name("docs-check-output".into())
-            .spawn(move || read_output(out_read, marker, tx))?;
-        Ok(Session {
-            child,
-            pgid,
-            commands: Some(cmd_write),
-            events,
+        let mut session = Session {
+            state: String::new(),
+            pinned,
+            last_status: 0,
+            sandbox: sandbox.to_path_buf(),
+            env: env.clone(),
+            out_read,
+            out_write: OwnedFd::from(out_write),
+            capture: None,
             alive: true,
-        })
+        };
+        if launcher.captures_state() {
+            let inner = launcher.command(DUMP, sandbox, env);
+            let state_file = tempfile::tempfile()?;
+            let mut cmd = jail.command(&inner, true)?;
+            session.stdio(&mut cmd, None, &state_file)?;
+            let child = cmd.spawn()?;
+            jail.started(child.id());
+            session.capture = Some((child, state_file));
+        }
+        Ok(session)
     }
 
     pub fn is_alive(&self) -> bool {
         self.alive
     }
 
-    /// Run one command (or script) and wait for it until `deadline`.
-    pub fn run(&mut self, mode: Mode, text: &str, deadline: Instant) -> Outcome {
+    /// Stdio of a command of this session: `/dev/null`, the output pipe,
+    /// `input` as fd 3 and `state_out` as fd 4.
+    fn stdio(
+        &self,
+        cmd: &mut Command,
+        input: Option<&std::fs::File>,
+        state_out: &std::fs::File,
+    ) -> std::io::Result<()> {
+        let out = std::fs::File::from(self.out_write.try_clone()?);
+        let err = out.try_clone()?;
+        cmd.stdin(Stdio::null())
+            .stdout(Stdio::from(out))
+            .stderr(Stdio::from(err));
+        let input: Option<OwnedFd> = input.map(high_fd).transpose()?;
+        let state_out = high_fd(state_out)?;
+        let input_fd: Option<RawFd> = input.as_ref().map(|f| f.as_raw_fd());
+        let state_fd = state_out.as_raw_fd();
+        // SAFETY: dup2/fcntl only, between fork and exec. The copies live
+        // in the closure, so they stay open until the command is spawned.
+        unsafe {
+            cmd.pre_exec(move || {
+                let _keep = (&input, &state_out);
+                if let Some(fd) = input_fd {
+                    move_fd(fd, 3)?;
+                }
+                move_fd(state_fd, 4)?;
+                Ok(())
+            });
+        }
+        Ok(())
+    }
+
+    /// Run one command (or script) and wait for it until `deadline`; with
+    /// `network`, it gets the host's network.
+    pub fn run(
+        &mut self,
+        mode: Mode,
+        text: &str,
+        deadline: Instant,
+        jail: &mut Jail,
+        network: bool,
+    ) -> Outcome {
         let started = Instant::now();
         let mut output = Captured::default();
-        let mut message = Vec::with_capacity(text.len() + 2);
+        if let Some((child, state_file)) = self.capture.take() {
+            let (status, timed_out) = self.wait(child, deadline, &mut output, jail);
+            match read_state(state_file) {
+                Some(state) if status == Some(0) && !timed_out => self.state = state,
+                _ => return self.ended(output, started, status, timed_out, jail),
+            }
+        }
+        let spawned = self.spawn(mode, text, jail, network);
+        let (child, state_file) = match spawned {
+            Ok(x) => x,
+            Err(e) => {
+                output.push(format!("docs-check: cannot start bash: {e}\n").as_bytes());
+                return self.ended(output, started, None, false, jail);
+            }
+        };
+        let (status, timed_out) = self.wait(child, deadline, &mut output, jail);
+        match read_state(state_file) {
+            Some(state) if !timed_out => {
+                self.state = state;
+                let code = status.unwrap_or(-1);
+                self.last_status = code;
+                output.trim();
+                Outcome {
+                    exit_code: Some(code),
+                    output,
+                    duration: started.elapsed(),
+                    timed_out: false,
+                    shell_ended: false,
+                }
+            }
+            _ => self.ended(output, started, status, timed_out, jail),
+        }
+    }
+
+    fn spawn(
+        &self,
+        mode: Mode,
+        text: &str,
+        jail: &mut Jail,
+        network: bool,
+    ) -> std::io::Result<(Child, std::fs::File)> {
+        let mut input = tempfile::tempfile()?;
+        let mut message = Vec::with_capacity(self.state.len() + text.len() + 64);
+        message.extend(self.state.bytes().filter(|&b| b != 0));
+        message.push(b'\n');
+        message.extend(self.pinned.bytes());
+        message.push(0);
         message.push(if mode == Mode::Script { b'S' } else { b'C' });
+        message.push(0);
+        message.extend(self.last_status.to_string().bytes());
+        message.push(0);
         message.extend(text.bytes().filter(|&b| b != 0));
         message.push(0);
-        let sent = match self.commands.as_mut() {
-            Some(w) => w.write_all(&message).and_then(|_| w.flush()).is_ok(),
-            None => false,
-        };
-        if !sent {
-            return self.ended(output, started, false);
-        }
+        input.write_all(&message)?;
+        input.rewind()?;
+        let state_file = tempfile::tempfile()?;
+        let prelude = PRELUDE.replace("@DUMP@", DUMP);
+        let mut inner = Command::new("bash");
+        inner
+            .args(["--noprofile", "--norc", "-c", &prelude])
+            .current_dir(&self.sandbox);
+        self.env.apply(&mut inner);
+        let mut cmd = jail.command(&inner, network)?;
+        self.stdio(&mut cmd, Some(&input), &state_file)?;
+        let child = cmd.spawn()?;
+        jail.started(child.id());
+        Ok((child, state_file))
+    }
+
+    /// Wait for `child` until `deadline`, reading output as it comes; at the
+    /// deadline, kill every process of the page. (exit status, timed out)
+    fn wait(
+        &mut self,
+        mut child: Child,
+        deadline: Instant,
+        output: &mut Captured,
+        jail: &mut Jail,
+    ) -> (Option<i32>, bool) {
+        let pidfd = pidfd_open(child.id());
+        let mut buf = vec![0u8; 64 * 1024];
         loop {
+            self.drain(output, &mut buf, 1 << 20);
+            if let Ok(Some(status)) = child.try_wait() {
+                // Everything the command wrote is in the pipe now.
+                self.drain(output, &mut buf, 4 * OUTPUT_CAP);
+                return (Some(exit_code(status)), false);
+            }
             let now = Instant::now();
             if now >= deadline {
-                self.kill();
-                return self.ended(output, started, true);
+                jail.kill_all();
+                let _ = child.kill();
+                let _ = child.wait();
+                self.drain(output, &mut buf, 4 * OUTPUT_CAP);
+                return (None, true);
             }
             let wait = (deadline - now).min(Duration::from_millis(100));
-            match self.events.recv_timeout(wait) {
-                Ok(Event::Data(d)) => output.push(&d),
-                Ok(Event::Done(code)) => {
-                    output.trim();
-                    return Outcome {
-                        exit_code: Some(code),
-                        output,
-                        duration: started.elapsed(),
-                        timed_out: false,
-                        shell_ended: false,
-                    };
-                }
-                Ok(Event::Eof) | Err(RecvTimeoutError::Disconnected) => {
-                    return self.ended(output, started, false);
-                }
-                Err(RecvTimeoutError::Timeout) => {
-                    if matches!(self.child.try_wait(), Ok(Some(_))) {
-                        return self.ended(output, started, false);
-                    }
+            poll_two(
+                self.out_read.as_raw_fd(),
+                pidfd.as_ref().map(|f| f.as_raw_fd()),
+                wait,
+            );
+        }
+    }
+
+    /// Read what is in the output pipe now (at most about `limit` bytes).
+    fn drain(&mut self, output: &mut Captured, buf: &mut [u8], limit: usize) {
+        let mut read = 0;
+        while read < limit {
+            match self.out_read.read(buf) {
+                Ok(0) | Err(_) => return,
+                Ok(n) => {
+                    output.push(&buf[..n]);
+                    read += n;
                 }
             }
         }
     }
 
-    /// The shell is gone (or killed): collect what it printed and its status.
-    fn ended(&mut self, mut output: Captured, started: Instant, timed_out: bool) -> Outcome {
+    /// The shell ended with this command: what is left of it goes too.
+    fn ended(
+        &mut self,
+        mut output: Captured,
+        started: Instant,
+        status: Option<i32>,
+        timed_out: bool,
+        jail: &mut Jail,
+    ) -> Outcome {
         self.alive = false;
-        self.commands = None;
-        // Output written before the shell ended may still be in the channel.
-        let drain_until = Instant::now() + Duration::from_millis(200);
-        while let Ok(ev) = self
-            .events
-            .recv_timeout(drain_until.saturating_duration_since(Instant::now()))
-        {
-            match ev {
-                Event::Data(d) => output.push(&d),
-                Event::Done(_) => {}
-                Event::Eof => break,
-            }
-        }
+        jail.kill_all();
         output.trim();
-        let status = self.child.wait().ok();
-        // Background processes of the dead shell go with it.
-        self.kill();
-        let exit_code = if timed_out {
-            None
-        } else {
-            status.map(|s| {
-                use std::os::unix::process::ExitStatusExt;
-                s.code().unwrap_or_else(|| 128 + s.signal().unwrap_or(0))
-            })
-        };
         Outcome {
-            exit_code,
+            exit_code: if timed_out { None } else { status },
             output,
             duration: started.elapsed(),
             timed_out,
             shell_ended: true,
         }
     }
-
-    /// SIGKILL the whole process group.
-    fn kill(&mut self) {
-        // SAFETY: plain syscall; the group leader is our unreaped child or
-        // the group still has members, so the id is not reused.
-        unsafe {
-            libc::killpg(self.pgid, libc::SIGKILL);
-        }
-    }
 }
 
 impl Drop for Session {
     fn drop(&mut self) {
-        self.commands = None;
-        self.kill();
-        let _ = self.child.wait();
-        live_groups().retain(|&g| g != self.pgid);
-    }
-}
-
-/// The process groups of the sessions now open.
-fn live_groups() -> std::sync::MutexGuard<'static, Vec<i32>> {
-    static GROUPS: std::sync::Mutex<Vec<i32>> = std::sync::Mutex::new(Vec::new());
-    GROUPS.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// SIGKILL every open session's process group: on Ctrl-C or SIGTERM,
-/// before docs-check exits, so that no command of the book runs on.
-pub fn kill_all() {
-    for &pgid in live_groups().iter() {
-        // SAFETY: plain syscall on a group we started and have not reaped.
-        unsafe {
-            libc::killpg(pgid, libc::SIGKILL);
+        if let Some((mut child, _)) = self.capture.take() {
+            let _ = child.kill();
+            let _ = child.wait();
         }
     }
 }
 
-/// A close-on-exec copy of `fd` numbered 10 or more.
-fn high_fd(fd: &impl AsRawFd) -> std::io::Result<OwnedFd> {
-    // SAFETY: F_DUPFD_CLOEXEC returns a new descriptor that we then own.
-    unsafe {
-        let new = libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 10);
-        if new < 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(OwnedFd::from_raw_fd(new))
-    }
+fn exit_code(status: std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status
+        .code()
+        .unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
 }
 
-/// Make `fd` available as `target` in the child, without close-on-exec.
-fn move_fd(fd: RawFd, target: RawFd) -> std::io::Result<()> {
-    // SAFETY: dup2/fcntl on descriptors we own, in the forked child.
+/// The state a command left, when it ended normally.
+fn read_state(mut file: std::fs::File) -> Option<String> {
+    let mut s = String::new();
+    file.rewind().ok()?;
+    file.read_to_string(&mut s).ok()?;
+    let trimmed = s.trim_end();
+    trimmed.strip_suffix(STATE_END).map(|body| body.to_string())
+}
+
+/// `s` as one word of bash.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', r"'\''"))
+}
+
+fn set_nonblocking(fd: RawFd) -> std::io::Result<()> {
+    // SAFETY: fcntl on a descriptor we own.
     unsafe {
-        if fd == target {
-            let flags = libc::fcntl(fd, libc::F_GETFD);
-            if flags < 0 || libc::fcntl(fd, libc::F_SETFD, flags & !libc::FD_CLOEXEC) < 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-        } else if libc::dup2(fd, target) < 0 {
+        let flags = libc::fcntl(fd, libc::F_GETFL);
+        if flags < 0 || libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) < 0 {
             return Err(std::io::Error::last_os_error());
         }
     }
     Ok(())
 }
 
-/// A random hex string from the kernel.
-fn nonce() -> String {
-    let mut bytes = [0u8; 12];
-    let ok = std::fs::File::open("/dev/urandom")
-        .and_then(|mut f| f.read_exact(&mut bytes))
-        .is_ok();
-    if !ok {
-        let t = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or(0);
-        bytes[..8].copy_from_slice(&(t as u64 ^ std::process::id() as u64).to_le_bytes());
-    }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The reader thread: split the output stream at end markers.
-fn read_output(mut pipe: std::io::PipeReader, marker: Vec<u8>, tx: SyncSender<Event>) {
-    let mut buf = vec![0u8; 64 * 1024];
-    let mut pending: Vec<u8> = Vec::new();
-    loop {
-        let n = match pipe.read(&mut buf) {
-            Ok(0) | Err(_) => {
-                if !pending.is_empty() {
-                    let _ = tx.send(Event::Data(std::mem::take(&mut pending)));
-                }
-                let _ = tx.send(Event::Eof);
-                return;
-            }
-            Ok(n) => n,
-        };
-        pending.extend_from_slice(&buf[..n]);
-        loop {
-            match find(&pending, &marker) {
-                Some(i) => {
-                    let rest = &pending[i + marker.len()..];
-                    if let Some(j) = rest.iter().position(|&b| b == 0x1e) {
-                        let code = std::str::from_utf8(&rest[..j])
-                            .ok()
-                            .and_then(|s| s.parse().ok())
-                            .unwrap_or(-1);
-                        if i > 0 && tx.send(Event::Data(pending[..i].to_vec())).is_err() {
-                            return;
-                        }
-                        if tx.send(Event::Done(code)).is_err() {
-                            return;
-                        }
-                        pending.drain(..i + marker.len() + j + 1);
-                    } else {
-                        if i > 0 {
-                            if tx.send(Event::Data(pending[..i].to_vec())).is_err() {
-                                return;
-                            }
-                            pending.drain(..i);
-                        }
-                        break;
-                    }
-                }
-                None => {
-                    // Keep a tail that may be the start of a marker.
-                    let keep = partial_marker_len(&pending, &marker);
-                    let emit = pending.len() - keep;
-                    if emit > 0 {
-                        if tx.send(Event::Data(pending[..emit].to_vec())).is_err() {
-                            return;
-                        }
-                        pending.drain(..emit);
-                    }
-                    break;
-                }
-            }
-        }
+/// A pidfd of `pid` (readable when it exits), where the kernel has them.
+fn pidfd_open(pid: u32) -> Option<OwnedFd> {
+    // SAFETY: the syscall returns a new descriptor that we then own.
+    unsafe {
+        let fd = libc::syscall(libc::SYS_pidfd_open, pid as libc::pid_t, 0);
+        (fd >= 0).then(|| OwnedFd::from_raw_fd(fd as RawFd))
     }
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    let first = needle[0];
-    let mut from = 0;
-    while let Some(p) = haystack[from..].iter().position(|&b| b == first) {
-        let i = from + p;
-        if haystack[i..].starts_with(needle) {
-            return Some(i);
-        }
-        from = i + 1;
+/// Wait until `a` or `b` is readable, or `timeout` passes.
+fn poll_two(a: RawFd, b: Option<RawFd>, timeout: Duration) {
+    let mut fds = [
+        libc::pollfd {
+            fd: a,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        libc::pollfd {
+            fd: b.unwrap_or(-1),
+            events: libc::POLLIN,
+            revents: 0,
+        },
+    ];
+    // Without a pidfd, wake up often to look at the child.
+    let ms = if b.is_some() {
+        timeout.as_millis() as i32
+    } else {
+        timeout.as_millis().min(10) as i32
+    };
+    // SAFETY: poll on a local array of two entries.
+    let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) };
+    if n > 0 && fds[0].revents & libc::POLLHUP != 0 && fds[0].revents & libc::POLLIN == 0 {
+        // Nobody holds the write end: do not spin on it.
+        std::thread::sleep(timeout.min(Duration::from_millis(10)));
     }
-    None
-}
-
-/// Length of the longest suffix of `data` that is a proper prefix of `marker`.
-fn partial_marker_len(data: &[u8], marker: &[u8]) -> usize {
-    let max = (marker.len() - 1).min(data.len());
-    (1..=max)
-        .rev()
-        .find(|&k| data[data.len() - k..] == marker[..k])
-        .unwrap_or(0)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn session(dir: &Path) -> Session {
-        Session::start(&HostBash, dir, &Env::for_tests()).unwrap()
+    use crate::check::isolation::{Mechanism, Policy};
+
+    /// A page's jail for `dir`, with the run's mechanism.
+    fn jail(dir: &Path) -> Jail {
+        let tmp = dir.join(".tmp");
+        std::fs::create_dir_all(&tmp).unwrap();
+        let policy = Policy {
+            root: dir.to_path_buf(),
+            tmp,
+            writable: Vec::new(),
+            readable: Vec::new(),
+        };
+        Jail::new(Mechanism::detect(), policy)
     }
 
-    fn run(s: &mut Session, mode: Mode, text: &str) -> (Option<i32>, String) {
-        let o = s.run(mode, text, Instant::now() + Duration::from_secs(10));
+    fn session(dir: &Path, jail: &mut Jail) -> Session {
+        Session::start(&HostBash, dir, &Env::for_tests(), jail).unwrap()
+    }
+
+    fn run(s: &mut Session, j: &mut Jail, mode: Mode, text: &str) -> (Option<i32>, String) {
+        let o = s.run(
+            mode,
+            text,
+            Instant::now() + Duration::from_secs(10),
+            j,
+            false,
+        );
         (
             o.exit_code,
             String::from_utf8_lossy(&o.output.tail).into_owned(),
@@ -457,47 +525,53 @@ mod tests {
     fn state_carries_between_commands() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("sub")).unwrap();
-        let mut s = session(dir.path());
+        let j = &mut jail(dir.path());
+        let mut s = session(dir.path(), j);
         assert_eq!(
-            run(&mut s, Mode::Command, "cd sub"),
+            run(&mut s, j, Mode::Command, "cd sub"),
             (Some(0), String::new())
         );
         assert_eq!(
-            run(&mut s, Mode::Command, "export X=1; Y=2"),
+            run(&mut s, j, Mode::Command, "export X=1; Y=2"),
             (Some(0), String::new())
         );
         let (code, out) = run(
             &mut s,
+            j,
             Mode::Command,
             "basename \"$PWD\"; echo $X$Y; echo err >&2",
         );
         assert_eq!(code, Some(0));
         assert_eq!(out, "sub\n12\nerr\n");
         assert_eq!(
-            run(&mut s, Mode::Command, "false"),
+            run(&mut s, j, Mode::Command, "false"),
             (Some(1), String::new())
         );
         assert_eq!(
-            run(&mut s, Mode::Command, "echo $?"),
+            run(&mut s, j, Mode::Command, "echo $?"),
             (Some(0), "1\n".into())
         );
         assert_eq!(
-            run(&mut s, Mode::Command, "printf abc"),
+            run(&mut s, j, Mode::Command, "printf abc"),
             (Some(0), "abc".into())
         );
-        assert_eq!(run(&mut s, Mode::Command, "cat"), (Some(0), String::new()));
+        assert_eq!(
+            run(&mut s, j, Mode::Command, "cat"),
+            (Some(0), String::new())
+        );
     }
 
     #[test]
     fn scripts_stop_at_first_failure_and_exit_ends_the_shell() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = session(dir.path());
-        let (code, out) = run(&mut s, Mode::Script, "echo a\nfalse\necho b\n");
+        let j = &mut jail(dir.path());
+        let mut s = session(dir.path(), j);
+        let (code, out) = run(&mut s, j, Mode::Script, "echo a\nfalse\necho b\n");
         assert_eq!((code, out.as_str()), (Some(1), "a\n"));
         assert!(!s.is_alive());
-        let mut s = session(dir.path());
+        let mut s = session(dir.path(), j);
         assert_eq!(
-            run(&mut s, Mode::Command, "exit 7"),
+            run(&mut s, j, Mode::Command, "exit 7"),
             (Some(7), String::new())
         );
     }
@@ -505,21 +579,26 @@ mod tests {
     #[test]
     fn timeout_kills_and_output_is_capped() {
         let dir = tempfile::tempdir().unwrap();
-        let mut s = session(dir.path());
+        let j = &mut jail(dir.path());
+        let mut s = session(dir.path(), j);
         let o = s.run(
             Mode::Command,
             "echo start; sleep 30",
             Instant::now() + Duration::from_millis(300),
+            j,
+            false,
         );
         assert!(o.timed_out);
         assert_eq!(o.exit_code, None);
         assert_eq!(o.output.tail, b"start\n");
         assert!(o.duration < Duration::from_secs(5));
-        let mut s = session(dir.path());
+        let mut s = session(dir.path(), j);
         let o = s.run(
             Mode::Command,
             "head -c 300000 /dev/zero",
             Instant::now() + Duration::from_secs(10),
+            j,
+            false,
         );
         assert_eq!(o.exit_code, Some(0));
         assert_eq!(o.output.tail.len(), OUTPUT_CAP);
@@ -527,10 +606,32 @@ mod tests {
     }
 
     #[test]
-    fn marker_split_across_reads() {
-        let m = b"\x1eGBEND-ab:";
-        assert_eq!(partial_marker_len(b"xx\x1eGB", m), 3);
-        assert_eq!(partial_marker_len(b"xx", m), 0);
-        assert_eq!(find(b"a\x1e\x1eGBEND-ab:0\x1e", m), Some(2));
+    fn functions_aliases_and_status_carry_and_nothing_forges_an_end() {
+        let dir = tempfile::tempdir().unwrap();
+        let j = &mut jail(dir.path());
+        let mut s = session(dir.path(), j);
+        assert_eq!(
+            run(
+                &mut s,
+                j,
+                Mode::Command,
+                "f() { echo \"f:$1\"; }; shopt -s expand_aliases; alias hi='echo hi'; A=(x y)"
+            ),
+            (Some(0), String::new())
+        );
+        assert_eq!(
+            run(&mut s, j, Mode::Command, "f 1; hi; echo ${A[1]}"),
+            (Some(0), "f:1\nhi\ny\n".into())
+        );
+        // Printing what looked like the old end marker ends nothing.
+        let (code, out) = run(
+            &mut s,
+            j,
+            Mode::Command,
+            "printf '\\036GBEND-00:0\\036'; echo after; exit 7",
+        );
+        assert_eq!(code, Some(7));
+        assert!(out.ends_with("after\n"), "{out:?}");
+        assert!(!s.is_alive());
     }
 }

@@ -23,6 +23,13 @@ pub struct CheckSection {
     /// "github:NixOS/nixpkgs/nixpkgs-unstable"]`).
     #[serde(default)]
     pub nix: BTreeMap<String, InputRefs>,
+    /// Host paths (absolute) blocks may write besides their sandbox; `/nix`
+    /// is writable for pages that need nix without being named.
+    #[serde(default)]
+    pub writable: Vec<PathBuf>,
+    /// Blocks get the caller's HOME (writable) instead of one of their own.
+    #[serde(default)]
+    pub host_home: bool,
 }
 
 /// The value of a `[check.nix]` key: one flake reference or several.
@@ -43,6 +50,9 @@ impl InputRefs {
     }
 }
 
+/// The longest timeout a block may have, in seconds (one day).
+pub const MAX_TIMEOUT: u64 = 86_400;
+
 impl Default for CheckSection {
     fn default() -> Self {
         CheckSection {
@@ -50,6 +60,38 @@ impl Default for CheckSection {
             env: Vec::new(),
             report: default_report(),
             nix: BTreeMap::new(),
+            writable: Vec::new(),
+            host_home: false,
+        }
+    }
+}
+
+/// `[check] timeout` out of range and `writable` paths that are not
+/// absolute or hold `..`: errors at their line.
+pub(super) fn validate(config: &super::Config, errors: &mut Vec<crate::error::Error>) {
+    use crate::error::Error;
+    let file = &config.file;
+    let check = &config.check;
+    if !(1..=MAX_TIMEOUT).contains(&check.timeout) {
+        errors.push(Error::input(
+            &file.shown,
+            file.key_line(&["check", "timeout"]),
+            format!(
+                "[check] timeout = {}: expected a whole number of seconds from 1 to {MAX_TIMEOUT}",
+                check.timeout
+            ),
+        ));
+    }
+    for (i, w) in check.writable.iter().enumerate() {
+        if !w.is_absolute() || w.components().any(|c| c.as_os_str() == "..") {
+            errors.push(Error::input(
+                &file.shown,
+                file.element_line(&["check", "writable"], i),
+                format!(
+                    "[check] writable: `{}` must be an absolute path without `..`",
+                    w.display()
+                ),
+            ));
         }
     }
 }

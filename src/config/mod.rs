@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 pub use book::BookSection;
 pub use build::BuildSection;
-pub use check::{CheckSection, InputRefs};
+pub use check::{CheckSection, InputRefs, MAX_TIMEOUT};
 pub use file::ConfigFile;
 pub use output::{HtmlOutput, OutputSection};
 
@@ -82,6 +82,7 @@ impl Config {
         let mut warnings = ignored_mdbook_keys(&config);
         let mut errors = Vec::new();
         output::validate(&config, &mut warnings, &mut errors);
+        check::validate(&config, &mut errors);
         for name in config.preprocessor.keys() {
             warnings.push(format!(
                 "{}:{}: preprocessor `{name}` is not run by guidebook",

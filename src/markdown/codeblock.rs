@@ -182,6 +182,11 @@ pub fn parse_info(
                         "file={v}: the path must stay inside the page's sandbox (relative, no `..`)"
                     )));
                 }
+                if v.ends_with('/') || v.split('/').any(|c| c.is_empty() || c == ".") {
+                    return Err(err(format!(
+                        "file={v}: expected the path of a file, like file=src/main.rs (not a folder, no empty or `.` parts)"
+                    )));
+                }
                 ann.file = Some(v);
             }
             "skip" => ann.skip = Some(need_value(value)?),
@@ -195,11 +200,16 @@ pub fn parse_info(
             }
             "timeout" => {
                 let v = need_value(value)?;
-                let secs: u64 = v.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
-                    err(format!(
-                        "timeout={v}: expected a whole number of seconds, like timeout=30"
-                    ))
-                })?;
+                let max = crate::config::MAX_TIMEOUT;
+                let secs: u64 = v
+                    .parse()
+                    .ok()
+                    .filter(|s| (1..=max).contains(s))
+                    .ok_or_else(|| {
+                        err(format!(
+                            "timeout={v}: expected a whole number of seconds from 1 to {max}, like timeout=30"
+                        ))
+                    })?;
                 ann.timeout = Some(secs);
             }
             "exit" => {

@@ -77,5 +77,6 @@ pub fn render(report: &Report) -> String {
         }
     }
     out.push_str(&format!("{}\n", report.totals));
-    out
+    // Block output may hold raw control bytes: shown escaped.
+    crate::check::console::escape_control(&out)
 }

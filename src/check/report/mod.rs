@@ -89,6 +89,9 @@ pub struct Report {
     pub blocks: Vec<BlockResult>,
     /// Flake examples (the Nix step).
     pub flakes: Vec<serde_json::Value>,
+    /// How the pages' processes were contained: `bwrap` or `fallback`.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub isolation: String,
 }
 
 impl Report {
@@ -114,6 +117,7 @@ impl Report {
             totals,
             blocks,
             flakes: Vec::new(),
+            isolation: String::new(),
         }
     }
 

@@ -1,0 +1,227 @@
+//! Bounded fuzzing (proptest, on stable) of the parsers docs-check trusts
+//! with a book's text: the info string, console transcripts and their
+//! matcher, SUMMARY.md, and the bless round trip. Each target prints how
+//! many inputs it tried; a panic anywhere fails the test with the input,
+//! shrunk. `FUZZ_CASES=N` runs N inputs per target (default 256).
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use guidebook::check::console;
+use guidebook::check::report::{BlockResult, CommandResult, Status};
+use guidebook::markdown::codeblock::BlockKind;
+use proptest::prelude::*;
+use proptest::test_runner::{Config, TestRunner};
+
+fn cases() -> u32 {
+    std::env::var("FUZZ_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(256)
+}
+
+/// Run `test` on `cases()` inputs of `strategy`; print the count.
+fn fuzz<S: Strategy>(name: &str, strategy: S, test: impl Fn(S::Value) -> Result<(), TestCaseError>)
+where
+    S::Value: std::fmt::Debug,
+{
+    let tried = AtomicUsize::new(0);
+    let mut runner = TestRunner::new(Config {
+        cases: cases(),
+        failure_persistence: None,
+        ..Config::default()
+    });
+    let result = runner.run(&strategy, |v| {
+        tried.fetch_add(1, Ordering::Relaxed);
+        test(v)
+    });
+    eprintln!(
+        "fuzz {name}: {} inputs tried, {}",
+        tried.load(Ordering::Relaxed),
+        if result.is_ok() {
+            "no failure"
+        } else {
+            "FAILED"
+        }
+    );
+    if let Err(e) = result {
+        panic!("fuzz {name}: {e}");
+    }
+}
+
+/// Text made of the pieces the parsers care about, so that inputs reach
+/// deep: prompts, fences, wildcards, quotes, control bytes, CRLF.
+fn markdownish() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("$ ".to_string()),
+        Just("$".to_string()),
+        Just("...".to_string()),
+        Just("[..]".to_string()),
+        Just("```".to_string()),
+        Just("~~~".to_string()),
+        Just("\n".to_string()),
+        Just("\r\n".to_string()),
+        Just("\\\n> ".to_string()),
+        Just("  ".to_string()),
+        Just("- [".to_string()),
+        Just("](".to_string()),
+        Just(")".to_string()),
+        Just("# ".to_string()),
+        Just("=\"".to_string()),
+        Just("\x1b[".to_string()),
+        Just("\u{0}".to_string()),
+        "[a-z.=/,:\"' ]{0,6}",
+        any::<String>(),
+    ];
+    proptest::collection::vec(piece, 0..24).prop_map(|v| v.concat())
+}
+
+#[test]
+fn info_strings() {
+    let page = Path::new("p.md");
+    fuzz("info string", markdownish(), |info| {
+        let _ = guidebook::markdown::codeblock::parse_info(&info, page, 1);
+        Ok(())
+    });
+}
+
+#[test]
+fn console_transcripts_and_the_matcher() {
+    let lines = || proptest::collection::vec(markdownish(), 0..8);
+    fuzz(
+        "console parse + match",
+        (markdownish(), lines()),
+        |(text, actual)| {
+            let actual: Vec<String> = actual
+                .iter()
+                .flat_map(|a| console::normalize_output(a.as_bytes()))
+                .collect();
+            if let Ok(cmds) = console::parse(&text, 1) {
+                for c in &cmds {
+                    let _ = console::matches(&c.expected, &actual);
+                    let _ = console::diff(&c.expected, &actual);
+                    // What bless would write always matches what was seen.
+                    let blessed = console::blessed_lines(&c.expected, &actual);
+                    prop_assert!(console::matches(&blessed, &actual));
+                }
+            }
+            Ok(())
+        },
+    );
+}
+
+#[test]
+fn summaries() {
+    fuzz("SUMMARY.md", markdownish(), |text| {
+        let _ = guidebook::summary::parse(&text, Path::new("SUMMARY.md"));
+        Ok(())
+    });
+}
+
+/// Output lines a command may print, hostile ones included.
+fn output_line() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("$ touch pwned".to_string()),
+        Just(" $ touch pwned".to_string()),
+        Just("  $ touch pwned".to_string()),
+        Just("$".to_string()),
+        Just("...".to_string()),
+        Just("```".to_string()),
+        Just("  ~~~".to_string()),
+        Just(String::new()),
+        Just("ok [..] ok".to_string()),
+        "[ a-z$.`~\\[\\]]{0,12}",
+    ]
+}
+
+#[test]
+fn bless_round_trip() {
+    let strategy = (
+        0usize..4,
+        proptest::collection::vec(output_line(), 0..4),
+        proptest::collection::vec(output_line(), 0..6),
+    );
+    fuzz(
+        "bless round trip",
+        strategy,
+        |(indent, written, printed)| {
+            let dir = tempfile::tempdir().unwrap();
+            let pad = " ".repeat(indent);
+            let mut page = format!("# P\n\n{pad}```console\n$ cmd\n");
+            for l in &written {
+                page.push_str(l);
+                page.push('\n');
+            }
+            page.push_str(&format!("{pad}```\n\nAfter.\n"));
+            std::fs::create_dir(dir.path().join("src")).unwrap();
+            std::fs::write(dir.path().join("src/SUMMARY.md"), "# S\n\n- [P](p.md)\n").unwrap();
+            std::fs::write(dir.path().join("src/p.md"), &page).unwrap();
+            let Ok(book) = guidebook::book::Book::load(dir.path()) else {
+                return Ok(());
+            };
+            let Some(block) = book.pages[0].blocks.first() else {
+                return Ok(());
+            };
+            let Ok(cmds) = console::parse(&block.text, block.line) else {
+                return Ok(());
+            };
+            let count = cmds.len();
+            let Some(first) = cmds.first() else {
+                return Ok(());
+            };
+            let actual: Vec<String> = console::normalize_output(printed.join("\n").as_bytes());
+            if first.expected.is_empty() || console::matches(&first.expected, &actual) {
+                return Ok(());
+            }
+            let result = BlockResult {
+                page: book.pages[0].path.to_string_lossy().into_owned(),
+                source: "p.md".into(),
+                line: block.line,
+                index: 0,
+                lang: "console".into(),
+                kind: BlockKind::Console,
+                status: Status::Failed,
+                reason: None,
+                message: None,
+                blocked_by: None,
+                not_verified: None,
+                cause: None,
+                channels: Vec::new(),
+                commands: vec![CommandResult {
+                    line: first.line,
+                    command: first.command.clone(),
+                    exit_code: Some(0),
+                    expected_exit: 0,
+                    duration_ms: 0,
+                    status: Status::Failed,
+                    diff: None,
+                    output: None,
+                    output_dropped: 0,
+                    actual: Some(actual.clone()),
+                    expected_lines: Some(first.expected_lines.clone()),
+                }],
+                duration_ms: 0,
+            };
+            let blessed = guidebook::check::bless::bless(&book, &[result]).unwrap();
+            let after = std::fs::read_to_string(dir.path().join("src/p.md")).unwrap();
+            if blessed.pages.is_empty() {
+                // Refused: the page is as it was.
+                prop_assert_eq!(&after, &page);
+                prop_assert_eq!(blessed.refused.len(), 1);
+            } else {
+                // Written: it reads back as the same commands, the blessed
+                // one expecting what it printed, and the text after the
+                // block is unchanged.
+                let again = guidebook::book::Book::load(dir.path()).unwrap();
+                let b = &again.pages[0].blocks[0];
+                let cmds = console::parse(&b.text, b.line).unwrap();
+                prop_assert_eq!(cmds.len(), count);
+                prop_assert_eq!(&cmds[0].command, &first.command);
+                prop_assert!(console::matches(&cmds[0].expected, &actual));
+                let tail = format!("{pad}```\n\nAfter.\n");
+                prop_assert!(after.ends_with(&tail));
+            }
+            Ok(())
+        },
+    );
+}

@@ -13,6 +13,7 @@ pub mod error;
 pub mod fsutil;
 pub mod new_page;
 pub mod page;
+pub mod process;
 pub mod render;
 pub mod serve;
 pub mod suggest;

@@ -15,9 +15,14 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::process::{self, Kill};
+
 /// The host and port probed for `needs=network`.
 pub const NETWORK_PROBE: &str = "crates.io:443";
 const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long `rustup run nightly rustc --version` may take; past it, the
+/// toolchain counts as missing and everything the probe started is killed.
+const NIGHTLY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Answers "is this need met?", each need checked at most once.
 pub struct Needs {
@@ -67,13 +72,12 @@ impl Needs {
     fn nightly(&self) -> bool {
         let mut cmd = std::process::Command::new("rustup");
         cmd.args(["run", "nightly", "rustc", "--version"])
-            .env("RUSTUP_AUTO_INSTALL", "0")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
+            .env("RUSTUP_AUTO_INSTALL", "0");
         if let Some(path) = &self.path {
             cmd.env("PATH", path);
         }
-        cmd.status().is_ok_and(|s| s.success())
+        let deadline = std::time::Instant::now() + NIGHTLY_TIMEOUT;
+        process::run(cmd, deadline, Kill::Group).is_ok_and(|f| f.code == Some(0))
     }
 
     fn network(&self) -> bool {

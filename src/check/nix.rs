@@ -19,9 +19,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ffi::OsString;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -33,6 +32,7 @@ use crate::check::report::{BlockResult, ChannelResult, CommandResult, Status};
 use crate::check::session::ShellLauncher;
 use crate::codeblock::{CodeBlock, Shell};
 use crate::config::InputRefs;
+use crate::process::{self, Kill};
 
 /// Skip reason when `nix` is missing.
 pub const NOT_FOUND: &str = "needs nix: `nix` not found on PATH";
@@ -150,13 +150,12 @@ impl NixProgram {
     pub fn version(&self) -> Option<&str> {
         self.version
             .get_or_init(|| {
-                let out = Command::new(self.run_path())
-                    .arg("--version")
-                    .stdin(Stdio::null())
-                    .output()
+                let mut cmd = Command::new(self.run_path());
+                cmd.arg("--version");
+                let out = process::run(cmd, Instant::now() + VERSION_TIMEOUT, Kill::Group)
                     .ok()
-                    .filter(|o| o.status.success())?;
-                let text = String::from_utf8_lossy(&out.stdout);
+                    .filter(|f| f.code == Some(0))?;
+                let text = out.stdout.text();
                 text.split_whitespace().last().map(str::to_string)
             })
             .as_deref()
@@ -870,68 +869,40 @@ struct Output {
     spawn_error: Option<String>,
 }
 
+/// Output kept of a nix command, per stream: its JSON (`flake metadata
+/// --json`) and its error trace are read whole, so more than the tail a
+/// block's command keeps.
+const NIX_OUTPUT_CAP: usize = 16 << 20;
+
+/// How long `nix --version` may take.
+const VERSION_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Run `cmd` contained in the page's jail (with network, so that nix can
 /// fetch inputs) until it ends or `deadline` passes; then every process of
 /// the page is killed, nix's builders included, and their build folders are
 /// in the page's TMPDIR.
 fn run(cmd: Command, deadline: Instant, jail: &mut Jail) -> Output {
-    let mut cmd = match jail.command(&cmd, true) {
+    let failed = |message: String| Output {
+        exit_code: None,
+        stdout: String::new(),
+        stderr: String::new(),
+        timed_out: false,
+        spawn_error: Some(message),
+    };
+    let cmd = match jail.command(&cmd, true) {
         Ok(cmd) => cmd,
-        Err(e) => {
-            return Output {
-                exit_code: None,
-                stdout: String::new(),
-                stderr: String::new(),
-                timed_out: false,
-                spawn_error: Some(format!("cannot start the page's sandbox: {e}")),
-            };
-        }
+        Err(e) => return failed(format!("cannot start the page's sandbox: {e}")),
     };
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = match cmd.spawn() {
-        Ok(c) => c,
-        Err(e) => {
-            return Output {
-                exit_code: None,
-                stdout: String::new(),
-                stderr: String::new(),
-                timed_out: false,
-                spawn_error: Some(format!("cannot run nix: {e}")),
-            };
-        }
-    };
-    let reader = |mut r: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = r.read_to_end(&mut buf);
-            String::from_utf8_lossy(&buf).into_owned()
-        })
-    };
-    let out = reader(Box::new(child.stdout.take().expect("piped stdout")));
-    let err = reader(Box::new(child.stderr.take().expect("piped stderr")));
-    let mut timed_out = false;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break Some(s),
-            Ok(None) if Instant::now() >= deadline => {
-                timed_out = true;
-                jail.kill_all();
-                let _ = child.kill();
-                let _ = child.wait();
-                break None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(_) => break None,
-        }
-    };
-    Output {
-        exit_code: status.and_then(|s| s.code()),
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
-        timed_out,
-        spawn_error: None,
+    let mut kill_all = || jail.kill_all();
+    match process::run_capped(cmd, deadline, Kill::All(&mut kill_all), NIX_OUTPUT_CAP) {
+        Ok(f) => Output {
+            exit_code: f.code,
+            stdout: f.stdout.text(),
+            stderr: f.stderr.text(),
+            timed_out: f.timed_out,
+            spawn_error: None,
+        },
+        Err(e) => failed(format!("cannot run nix: {e}")),
     }
 }
 

@@ -19,6 +19,7 @@ pub mod serve;
 pub mod suggest;
 pub mod summary;
 pub mod text;
+pub mod transcript;
 
 pub use book::Book;
 pub use error::{Error, Result};

@@ -42,6 +42,7 @@ use crate::cli::{CheckArgs, ReportFormat};
 use crate::codeblock::{BlockKind, CodeBlock, Shell};
 use crate::error::{Error, Result};
 use crate::page::Page;
+use crate::transcript;
 use env::Env;
 use isolation::{Jail, Mechanism, Policy};
 use needs::Needs;
@@ -388,7 +389,7 @@ fn validate(selected: &[(&Page, Vec<&CodeBlock>)]) -> Result<()> {
     let mut errors = Vec::new();
     for (page, blocks) in selected {
         for b in blocks.iter().filter(|b| b.kind() == BlockKind::Console) {
-            if let Err((line, message)) = console::parse(&b.text, b.line) {
+            if let Err((line, message)) = transcript::parse(&b.text, b.line) {
                 errors.push(Error::input(&page.path, line, message));
             }
         }
@@ -662,7 +663,7 @@ fn run_block(
 
     let steps: Vec<Step> = match kind {
         BlockKind::Console => {
-            let cmds = console::parse(&block.text, block.line).unwrap_or_default();
+            let cmds = transcript::parse(&block.text, block.line).unwrap_or_default();
             let n = cmds.len();
             cmds.into_iter()
                 .enumerate()
@@ -703,9 +704,9 @@ fn run_block(
         if !s.is_alive() {
             *session = None;
         }
-        let actual = console::normalize_output(&outcome.output.tail);
+        let actual = transcript::output::normalize(&outcome.output.tail);
         let exit_ok = outcome.exit_code == Some(step.expected_exit);
-        let output_ok = step.expected.is_empty() || console::matches(&step.expected, &actual);
+        let output_ok = step.expected.is_empty() || transcript::matches(&step.expected, &actual);
         let status = if exit_ok && output_ok {
             Status::Passed
         } else {
@@ -728,7 +729,7 @@ fn run_block(
             cmd.output = Some(String::from_utf8_lossy(&outcome.output.tail).into_owned());
             cmd.output_dropped = outcome.output.dropped;
             if !output_ok {
-                let mut diff = console::diff(&step.expected, &actual);
+                let mut diff = transcript::diff(&step.expected, &actual);
                 if outcome.output.dropped > 0 {
                     diff.push_str(&format!(
                         "(the first {} bytes of output were dropped; only the last {} KiB are kept)\n",
@@ -785,7 +786,7 @@ struct Step {
     line: usize,
     mode: Mode,
     text: String,
-    expected: Vec<String>,
+    expected: Vec<transcript::Expectation>,
     expected_lines: Option<std::ops::Range<usize>>,
     expected_exit: i32,
 }

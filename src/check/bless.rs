@@ -16,11 +16,45 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::report::{BlockResult, Status};
+use super::report::{BlockResult, Report, Status};
 use crate::book::Book;
 use crate::error::{Error, Result};
 use crate::page::Page;
 use crate::transcript::{self, Rules};
+
+/// What `--bless` said and whether it fixed every failure.
+pub struct BlessOutcome {
+    /// One line per page rewritten and per command refused.
+    pub notes: String,
+    /// Every failing command was rewritten (and none refused).
+    pub fixed_all: bool,
+}
+
+/// `--bless` after a failed run: rewrite the failing commands of `report`.
+pub fn bless_failures(book: &Book, report: &Report) -> Result<BlessOutcome> {
+    let blessed = bless(book, &report.blocks)?;
+    let mut notes = String::new();
+    for (page, n) in &blessed.pages {
+        notes.push_str(&format!("blessed {n} command(s) in {}\n", page.display()));
+    }
+    for r in &blessed.refused {
+        notes.push_str(&format!("not blessed: {r}\n"));
+    }
+    let fixed: usize = blessed.pages.iter().map(|(_, n)| n).sum();
+    let failing: usize = report
+        .failed()
+        .map(|b| {
+            b.commands
+                .iter()
+                .filter(|c| c.status == Status::Failed)
+                .count()
+        })
+        .sum();
+    Ok(BlessOutcome {
+        notes,
+        fixed_all: blessed.refused.is_empty() && fixed == failing,
+    })
+}
 
 /// What bless did.
 #[derive(Debug, Default)]

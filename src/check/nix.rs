@@ -380,7 +380,7 @@ impl Nix {
     /// each channel, once per distinct flake and channel; record it for the
     /// report under `page:line`. The first channel's lock file is left in
     /// `dir`, for the dev shells.
-    pub fn check_flake(
+    pub fn test_flake_on_channels(
         &self,
         (page, line): (&str, usize),
         dir: &Path,

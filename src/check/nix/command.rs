@@ -51,7 +51,7 @@ pub(super) fn run(cmd: Command, deadline: Instant, jail: &mut Jail) -> Output {
 }
 
 /// One line about a failed nix command.
-pub(super) fn summary(out: &Output) -> String {
+pub(super) fn failure_message(out: &Output) -> String {
     if let Some(e) = &out.spawn_error {
         return e.clone();
     }

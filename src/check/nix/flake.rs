@@ -1,7 +1,7 @@
 //! Flake examples: locked, read and checked against each channel, once per
 //! distinct flake, and what the locked inputs were.
 
-use super::command::{run, summary, tail};
+use super::command::{failure_message, run, tail};
 use super::*;
 use crate::check::env::Env;
 use crate::check::isolation::Jail;
@@ -232,9 +232,9 @@ impl Nix {
                     .map(|input| Cause::Fetch { input });
                 let summary = match &cause {
                     Some(Cause::Fetch { input }) => {
-                        format!("could not fetch {input}: {}", summary(&out))
+                        format!("could not fetch {input}: {}", failure_message(&out))
                     }
-                    _ => summary(&out),
+                    _ => failure_message(&out),
                 };
                 checked.error = Some(NixError {
                     command: shown,

@@ -35,6 +35,10 @@ impl ConsoleRunner {
 }
 
 impl BlockRunner for ConsoleRunner {
+    fn name(&self) -> &'static str {
+        "console"
+    }
+
     fn run(
         &self,
         block: &CodeBlock,

@@ -14,6 +14,10 @@ use crate::codeblock::{BlockKind, CodeBlock};
 pub struct DevShellRunner;
 
 impl BlockRunner for DevShellRunner {
+    fn name(&self) -> &'static str {
+        "dev shell"
+    }
+
     fn run(
         &self,
         block: &CodeBlock,

@@ -13,6 +13,10 @@ use crate::codeblock::{BlockKind, CodeBlock};
 pub struct FileWriter;
 
 impl BlockRunner for FileWriter {
+    fn name(&self) -> &'static str {
+        "file="
+    }
+
     /// `Some` only when the file cannot be written (the block fails; the
     /// page goes on).
     fn run(

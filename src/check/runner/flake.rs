@@ -13,6 +13,10 @@ use crate::codeblock::{BlockKind, CodeBlock};
 pub struct FlakeRunner;
 
 impl BlockRunner for FlakeRunner {
+    fn name(&self) -> &'static str {
+        "flake"
+    }
+
     fn run(
         &self,
         block: &CodeBlock,

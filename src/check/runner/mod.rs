@@ -34,6 +34,8 @@ use crate::codeblock::{BlockKind, CodeBlock, Shell};
 
 /// Runs one kind of block on its page.
 pub trait BlockRunner {
+    /// The kind of block it runs, for messages and tests.
+    fn name(&self) -> &'static str;
     /// Run `block` (of `kind`). `None` when there is nothing to report (a
     /// `file=` block that was written).
     fn run(
@@ -141,5 +143,27 @@ fn failed(block: &CodeBlock, kind: BlockKind, message: String) -> BlockResult {
     BlockResult {
         message: Some(message),
         ..result(block, kind, Status::Failed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::page::Page;
+    use std::path::Path;
+
+    #[test]
+    fn each_kind_of_block_has_its_runner() {
+        let source = "# T\n\n```console\n$ true\n```\n\n```sh\ntrue\n```\n\n```nix file=flake.nix\n{ }\n```\n\n```console shell=devshell\n$ true\n```\n\n```sh shell=devshell\ntrue\n```\n";
+        let page = Page::parse(Path::new("t.md"), Path::new("t.md"), source.into()).unwrap();
+        let names: Vec<&str> = page
+            .blocks
+            .iter()
+            .map(|b| runner_for(b, b.kind()).name())
+            .collect();
+        assert_eq!(
+            names,
+            ["console", "script", "flake", "dev shell", "dev shell"]
+        );
     }
 }

@@ -27,6 +27,10 @@ impl ScriptRunner {
 }
 
 impl BlockRunner for ScriptRunner {
+    fn name(&self) -> &'static str {
+        "script"
+    }
+
     fn run(
         &self,
         block: &CodeBlock,

@@ -12,8 +12,10 @@
 //!   jail (every process of the page, `setsid` and background ones included)
 //!   or the process group the child leads.
 //! - [`run`] is the whole cycle for a process whose stdout and stderr are
-//!   read separately; [`wait_reading`] the wait of one whose output goes to
-//!   a pipe its caller owns (a session's pipe outlives each command).
+//!   read separately (what the process leaves behind holding them is ended
+//!   at the deadline too); [`wait_reading`] the wait of one whose output
+//!   goes to a pipe its caller owns (a session's pipe outlives each
+//!   command).
 //!
 //! `duct` is not used here: its captures are unbounded, and its kill ends
 //! the child only, while a timeout here must end every process the child
@@ -179,6 +181,15 @@ pub fn run_capped(
             Err(_) => break None,
         }
     };
+    // A process it left behind may still hold the pipes: wait for them to
+    // close until the deadline, then end what is left.
+    while !(out.is_finished() && err.is_finished()) {
+        if Instant::now() >= deadline {
+            kill.everything(&mut child);
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
     Ok(Finished {
         exit_code: status.map(exit_code),
         code: status.and_then(|s| s.code()),
@@ -321,6 +332,23 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(2));
         std::thread::sleep(Duration::from_millis(2500));
         assert!(!mark.exists(), "the grandchild outlived the deadline");
+    }
+
+    #[test]
+    fn what_it_leaves_holding_its_output_ends_at_the_deadline() {
+        let mut cmd = Command::new("bash");
+        cmd.args(["-c", "echo started; sleep 30 & exit 3"]);
+        let started = Instant::now();
+        let f = run(
+            cmd,
+            Instant::now() + Duration::from_millis(500),
+            Kill::Group,
+        )
+        .unwrap();
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert_eq!(f.exit_code, Some(3));
+        assert!(!f.timed_out);
+        assert_eq!(f.stdout.text(), "started\n");
     }
 
     #[test]

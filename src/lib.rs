@@ -32,12 +32,14 @@ pub mod markdown;
 pub mod new_page;
 pub mod options;
 pub mod paths;
+pub mod process;
 pub mod render;
 pub mod report;
 pub mod serve;
 pub mod source;
 pub mod suggest;
 pub mod summary;
+pub mod transcript;
 
 pub use book::Book;
 pub use error::{Error, Result};

@@ -16,10 +16,45 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::report::{BlockResult, Status};
+use super::report::{BlockResult, Report, Status};
 use crate::book::Book;
 use crate::error::{Error, Result};
 use crate::markdown::Page;
+use crate::transcript::{self, Rules};
+
+/// What `--bless` said and whether it fixed every failure.
+pub struct BlessOutcome {
+    /// One line per page rewritten and per command refused.
+    pub notes: String,
+    /// Every failing command was rewritten (and none refused).
+    pub fixed_all: bool,
+}
+
+/// `--bless` after a failed run: rewrite the failing commands of `report`.
+pub fn bless_failures(book: &Book, report: &Report) -> Result<BlessOutcome> {
+    let blessed = bless(book, &report.blocks)?;
+    let mut notes = String::new();
+    for (page, n) in &blessed.pages {
+        notes.push_str(&format!("blessed {n} command(s) in {}\n", page.display()));
+    }
+    for r in &blessed.refused {
+        notes.push_str(&format!("not blessed: {r}\n"));
+    }
+    let fixed: usize = blessed.pages.iter().map(|(_, n)| n).sum();
+    let failing: usize = report
+        .failed()
+        .map(|b| {
+            b.commands
+                .iter()
+                .filter(|c| c.status == Status::Failed)
+                .count()
+        })
+        .sum();
+    Ok(BlessOutcome {
+        notes,
+        fixed_all: blessed.refused.is_empty() && fixed == failing,
+    })
+}
 
 /// What bless did.
 #[derive(Debug, Default)]
@@ -46,6 +81,7 @@ struct Edit {
 pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
     let mut by_page: BTreeMap<&str, Vec<Edit>> = BTreeMap::new();
     let mut done = Blessed::default();
+    let rules = Rules::default();
     for r in results.iter().filter(|r| r.status == Status::Failed) {
         let Some(page) = book
             .pages
@@ -57,7 +93,7 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
         let Some(block) = page.blocks.get(r.index) else {
             continue;
         };
-        let parsed = super::console::parse(&block.text, block.line).unwrap_or_default();
+        let parsed = transcript::parse(&block.text, block.line).unwrap_or_default();
         for c in &r.commands {
             let (Some(actual), Some(lines)) = (&c.actual, &c.expected_lines) else {
                 continue;
@@ -78,7 +114,7 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
                 ));
                 continue;
             };
-            if let Some(bad) = actual.iter().find(|l| unsafe_line(l)) {
+            if let Some(bad) = actual.iter().find(|l| unsafe_line(&rules, l)) {
                 done.refused.push(format!(
                     "{at}: the output has a line `{bad}` that would read as a command, a wildcard or a fence"
                 ));
@@ -105,7 +141,7 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
                 })
                 .collect();
             let mut new = String::new();
-            for l in &super::console::blessed_lines(&written, actual) {
+            for l in &transcript::blessed_lines(&rules, &rules.expectations(&written), actual) {
                 new.push_str(l);
                 new.push_str(eol);
             }
@@ -250,15 +286,15 @@ fn misread_blocks(page: &Page, new: &str, edits: &[Edit]) -> Vec<usize> {
     }
     let mut bad = Vec::new();
     for e in edits {
-        let old = super::console::parse(&page.blocks[e.block].text, page.blocks[e.block].line);
-        let new = super::console::parse(&again.blocks[e.block].text, again.blocks[e.block].line);
+        let old = transcript::parse(&page.blocks[e.block].text, page.blocks[e.block].line);
+        let new = transcript::parse(&again.blocks[e.block].text, again.blocks[e.block].line);
         let ok = match (old, new) {
             (Ok(old), Ok(new)) => {
                 old.len() == new.len()
                     && old.iter().zip(&new).all(|(a, b)| a.command == b.command)
                     && new
                         .get(e.command)
-                        .is_some_and(|c| super::console::matches(&c.expected, &e.actual))
+                        .is_some_and(|c| transcript::matches(&c.expected, &e.actual))
             }
             _ => false,
         };
@@ -281,10 +317,12 @@ fn first_changed_line(was: &str, now: &[u8]) -> usize {
     1 + now[..at].iter().filter(|&&b| b == b'\n').count()
 }
 
-fn unsafe_line(l: &str) -> bool {
+/// Would `l`, written as an expected line, read as something else: a
+/// command, a fence, or a line that does not match itself (`...`)?
+fn unsafe_line(rules: &Rules, l: &str) -> bool {
     l == "$"
         || l.starts_with("$ ")
-        || l == "..."
+        || !rules.expectation(l).matches_line(l)
         || l.trim_start().starts_with("```")
         || l.trim_start().starts_with("~~~")
 }

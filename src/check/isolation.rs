@@ -37,6 +37,9 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use crate::process::{self, Kill};
 
 /// How a run contains its pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,15 +87,21 @@ fn find_on_path(program: &str) -> Option<PathBuf> {
 
 /// Can bwrap make the namespaces we use here? (Containers often forbid it.)
 fn bwrap_works(bwrap: &Path) -> bool {
-    Command::new(bwrap)
-        .args(["--unshare-pid", "--unshare-net", "--die-with-parent"])
+    let mut cmd = Command::new(bwrap);
+    cmd.args(["--unshare-pid", "--unshare-net", "--die-with-parent"])
         .args(["--new-session", "--ro-bind", "/", "/", "--dev", "/dev"])
-        .args(["--proc", "/proc", "true"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+        .args(["--proc", "/proc", "true"]);
+    succeeds(cmd)
+}
+
+/// How long a probe of what the machine allows may take.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Does `cmd` exit 0 within [`PROBE_TIMEOUT`]? (Past it, it and what it
+/// started are killed.)
+fn succeeds(cmd: Command) -> bool {
+    let deadline = Instant::now() + PROBE_TIMEOUT;
+    process::run(cmd, deadline, Kill::Group).is_ok_and(|f| f.code == Some(0))
 }
 
 /// Mark docs-check as the reaper of its orphaned descendants (fallback mode),
@@ -442,9 +451,6 @@ fn start_holder(bwrap: &Path, policy: &Policy) -> std::io::Result<Holder> {
 fn can_setns(ns: &OwnedFd) -> bool {
     let fd = ns.as_raw_fd();
     let mut cmd = Command::new("true");
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
     // SAFETY: setns only, between fork and exec.
     unsafe {
         cmd.pre_exec(move || {
@@ -454,7 +460,7 @@ fn can_setns(ns: &OwnedFd) -> bool {
             Ok(())
         });
     }
-    cmd.status().is_ok_and(|s| s.success())
+    succeeds(cmd)
 }
 
 /// A close-on-exec copy of `fd` numbered 10 or more, so that moving

@@ -15,9 +15,14 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::process::{self, Kill};
+
 /// The host and port probed for `needs=network`.
 pub const NETWORK_PROBE: &str = "crates.io:443";
 const PROBE_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long `rustup run nightly rustc --version` may take; past it, the
+/// toolchain counts as missing and everything the probe started is killed.
+const NIGHTLY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Answers "is this need met?", each need checked at most once.
 pub struct Needs {
@@ -65,15 +70,18 @@ impl Needs {
 
     /// Is a nightly toolchain installed? (Never installs one.)
     fn nightly(&self) -> bool {
+        self.nightly_within(NIGHTLY_TIMEOUT)
+    }
+
+    fn nightly_within(&self, timeout: Duration) -> bool {
         let mut cmd = std::process::Command::new("rustup");
         cmd.args(["run", "nightly", "rustc", "--version"])
-            .env("RUSTUP_AUTO_INSTALL", "0")
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null());
+            .env("RUSTUP_AUTO_INSTALL", "0");
         if let Some(path) = &self.path {
             cmd.env("PATH", path);
         }
-        cmd.status().is_ok_and(|s| s.success())
+        let deadline = std::time::Instant::now() + timeout;
+        process::run(cmd, deadline, Kill::Group).is_ok_and(|f| f.code == Some(0))
     }
 
     fn network(&self) -> bool {
@@ -112,6 +120,31 @@ pub fn probe(addr: &str, timeout: Duration) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hanging_rustup_counts_as_no_nightly_and_is_killed() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let mark = dir.path().join("mark");
+        let rustup = dir.path().join("rustup");
+        // A child that would leave a mark after the limit.
+        std::fs::write(
+            &rustup,
+            format!(
+                "#!/bin/sh\n(sleep 2; touch {}) &\nsleep 30\n",
+                mark.display()
+            ),
+        )
+        .unwrap();
+        std::fs::set_permissions(&rustup, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let path = format!("{}:/usr/bin:/bin", dir.path().display());
+        let needs = Needs::new(Some(OsStr::new(&path)), Some("0".into()));
+        let started = std::time::Instant::now();
+        assert!(!needs.nightly_within(Duration::from_millis(300)));
+        assert!(started.elapsed() < Duration::from_secs(2));
+        std::thread::sleep(Duration::from_millis(2500));
+        assert!(!mark.exists(), "the probe's child outlived its limit");
+    }
 
     #[test]
     fn programs_are_found_on_path() {

@@ -38,7 +38,7 @@
 //! (see [`OUTPUT_CAP`]), so memory stays bounded whatever a command prints.
 
 use std::io::{Read, Seek, Write};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -47,8 +47,8 @@ use std::time::{Duration, Instant};
 use crate::check::env::Env;
 use crate::check::isolation::{Jail, high_fd, move_fd};
 
-/// Bytes of output kept per command: the last 64 KiB.
-pub const OUTPUT_CAP: usize = 64 * 1024;
+pub use crate::process::{Captured, OUTPUT_CAP};
+use crate::process::{Kill, set_nonblocking};
 
 /// Starts the shell that runs a page's commands: host bash, or bash inside
 /// a Nix dev shell (see `check::nix`).
@@ -93,30 +93,6 @@ pub enum Mode {
     Command,
     /// A script block: with `set -e`.
     Script,
-}
-
-/// Output of one command: its tail and how many bytes were dropped before it.
-#[derive(Debug, Clone, Default)]
-pub struct Captured {
-    pub tail: Vec<u8>,
-    pub dropped: u64,
-}
-
-impl Captured {
-    fn push(&mut self, data: &[u8]) {
-        self.tail.extend_from_slice(data);
-        if self.tail.len() > 2 * OUTPUT_CAP {
-            self.trim();
-        }
-    }
-
-    fn trim(&mut self) {
-        if self.tail.len() > OUTPUT_CAP {
-            let cut = self.tail.len() - OUTPUT_CAP;
-            self.tail.drain(..cut);
-            self.dropped += cut as u64;
-        }
-    }
 }
 
 /// What became of one command.
@@ -344,44 +320,14 @@ impl Session {
         output: &mut Captured,
         jail: &mut Jail,
     ) -> (Option<i32>, bool) {
-        let pidfd = pidfd_open(child.id());
-        let mut buf = vec![0u8; 64 * 1024];
-        loop {
-            self.drain(output, &mut buf, 1 << 20);
-            if let Ok(Some(status)) = child.try_wait() {
-                // Everything the command wrote is in the pipe now.
-                self.drain(output, &mut buf, 4 * OUTPUT_CAP);
-                return (Some(exit_code(status)), false);
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                jail.kill_all();
-                let _ = child.kill();
-                let _ = child.wait();
-                self.drain(output, &mut buf, 4 * OUTPUT_CAP);
-                return (None, true);
-            }
-            let wait = (deadline - now).min(Duration::from_millis(100));
-            poll_two(
-                self.out_read.as_raw_fd(),
-                pidfd.as_ref().map(|f| f.as_raw_fd()),
-                wait,
-            );
-        }
-    }
-
-    /// Read what is in the output pipe now (at most about `limit` bytes).
-    fn drain(&mut self, output: &mut Captured, buf: &mut [u8], limit: usize) {
-        let mut read = 0;
-        while read < limit {
-            match self.out_read.read(buf) {
-                Ok(0) | Err(_) => return,
-                Ok(n) => {
-                    output.push(&buf[..n]);
-                    read += n;
-                }
-            }
-        }
+        let mut kill_all = || jail.kill_all();
+        crate::process::wait_reading(
+            &mut child,
+            &mut self.out_read,
+            deadline,
+            output,
+            Kill::All(&mut kill_all),
+        )
     }
 
     /// The shell ended with this command: what is left of it goes too.
@@ -415,13 +361,6 @@ impl Drop for Session {
     }
 }
 
-fn exit_code(status: std::process::ExitStatus) -> i32 {
-    use std::os::unix::process::ExitStatusExt;
-    status
-        .code()
-        .unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
-}
-
 /// The state a command left, when it ended normally.
 fn read_state(mut file: std::fs::File) -> Option<String> {
     let mut s = String::new();
@@ -434,54 +373,6 @@ fn read_state(mut file: std::fs::File) -> Option<String> {
 /// `s` as one word of bash.
 pub fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
-}
-
-fn set_nonblocking(fd: RawFd) -> std::io::Result<()> {
-    // SAFETY: fcntl on a descriptor we own.
-    unsafe {
-        let flags = libc::fcntl(fd, libc::F_GETFL);
-        if flags < 0 || libc::fcntl(fd, libc::F_SETFL, flags | libc::O_NONBLOCK) < 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-    }
-    Ok(())
-}
-
-/// A pidfd of `pid` (readable when it exits), where the kernel has them.
-fn pidfd_open(pid: u32) -> Option<OwnedFd> {
-    // SAFETY: the syscall returns a new descriptor that we then own.
-    unsafe {
-        let fd = libc::syscall(libc::SYS_pidfd_open, pid as libc::pid_t, 0);
-        (fd >= 0).then(|| OwnedFd::from_raw_fd(fd as RawFd))
-    }
-}
-
-/// Wait until `a` or `b` is readable, or `timeout` passes.
-fn poll_two(a: RawFd, b: Option<RawFd>, timeout: Duration) {
-    let mut fds = [
-        libc::pollfd {
-            fd: a,
-            events: libc::POLLIN,
-            revents: 0,
-        },
-        libc::pollfd {
-            fd: b.unwrap_or(-1),
-            events: libc::POLLIN,
-            revents: 0,
-        },
-    ];
-    // Without a pidfd, wake up often to look at the child.
-    let ms = if b.is_some() {
-        timeout.as_millis() as i32
-    } else {
-        timeout.as_millis().min(10) as i32
-    };
-    // SAFETY: poll on a local array of two entries.
-    let n = unsafe { libc::poll(fds.as_mut_ptr(), 2, ms) };
-    if n > 0 && fds[0].revents & libc::POLLHUP != 0 && fds[0].revents & libc::POLLIN == 0 {
-        // Nobody holds the write end: do not spin on it.
-        std::thread::sleep(timeout.min(Duration::from_millis(10)));
-    }
 }
 
 #[cfg(test)]

@@ -88,47 +88,41 @@ fn highlight_with(syntax: &SyntaxReference, code: &str) -> String {
 
 /// A console session: `$ command` lines (with `\` continuations) are
 /// highlighted as bash inside `<span class="cmd">`, after a
-/// `<span class="prompt">`; every other line is output.
+/// `<span class="prompt">`; every other line is output. The lines are told
+/// apart by `crate::transcript::lines`, the checker's parser.
 fn console(code: &str) -> String {
+    use crate::transcript::LineKind;
     let bash = syntax_for("bash");
     let mut out = String::with_capacity(code.len() * 2);
-    let mut lines = LinesWithEndings::from(code).peekable();
-    while let Some(line) = lines.next() {
-        let command = line
-            .strip_prefix("$ ")
-            .or_else(|| (line.trim_end() == "$").then_some(""));
-        match command {
-            Some(first) => {
-                let mut text = first.to_string();
-                let mut last = line;
-                while continues(last) {
-                    let Some(next) = lines.next() else { break };
-                    text.push_str(next);
-                    last = next;
-                }
-                let newline = text.ends_with('\n');
-                let body = text.strip_suffix('\n').unwrap_or(&text);
-                out.push_str("<span class=\"cmd\"><span class=\"prompt\">$ </span>");
-                match bash {
-                    Some(syntax) => {
-                        let html = highlight_with(syntax, &format!("{body}\n"));
-                        out.push_str(&drop_last_newline(html));
-                    }
-                    None => out.push_str(&escape_html(body)),
-                }
-                out.push_str("</span>");
-                if newline {
-                    out.push('\n');
-                }
+    let kinds = crate::transcript::lines(code).into_iter().map(|l| l.kind);
+    let mut lines = LinesWithEndings::from(code).zip(kinds).peekable();
+    while let Some((line, kind)) = lines.next() {
+        if kind == LineKind::Prompt {
+            let mut text = line.strip_prefix("$ ").unwrap_or_default().to_string();
+            while let Some((next, _)) = lines.next_if(|(_, k)| *k == LineKind::Continuation) {
+                text.push_str(next);
             }
-            None => {
-                let body = line.strip_suffix('\n').unwrap_or(line);
-                out.push_str("<span class=\"output\">");
-                out.push_str(&escape_html(body));
-                out.push_str("</span>");
-                if line.ends_with('\n') {
-                    out.push('\n');
+            let newline = text.ends_with('\n');
+            let body = text.strip_suffix('\n').unwrap_or(&text);
+            out.push_str("<span class=\"cmd\"><span class=\"prompt\">$ </span>");
+            match bash {
+                Some(syntax) => {
+                    let html = highlight_with(syntax, &format!("{body}\n"));
+                    out.push_str(&drop_last_newline(html));
                 }
+                None => out.push_str(&escape_html(body)),
+            }
+            out.push_str("</span>");
+            if newline {
+                out.push('\n');
+            }
+        } else {
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            out.push_str("<span class=\"output\">");
+            out.push_str(&escape_html(body));
+            out.push_str("</span>");
+            if line.ends_with('\n') {
+                out.push('\n');
             }
         }
     }
@@ -212,11 +206,6 @@ mod cache {
             html: html.into(),
         });
     }
-}
-
-/// Does this command line go on with the next one?
-fn continues(line: &str) -> bool {
-    line.trim_end_matches(['\n', '\r']).ends_with('\\')
 }
 
 /// `css/highlight.css`: the light and dark syntax themes, each rule scoped

@@ -78,5 +78,5 @@ pub fn render(report: &Report) -> String {
     }
     out.push_str(&format!("{}\n", report.totals));
     // Block output may hold raw control bytes: shown escaped.
-    crate::check::console::escape_control(&out)
+    crate::transcript::output::escape_control(&out)
 }

@@ -1,0 +1,180 @@
+//! One page's run: its sandbox and jail, its shell sessions, and its blocks
+//! in order, each by the runner of its kind (`runner`).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::env::Env;
+use super::isolation::{Jail, Policy};
+use super::nix;
+use super::plan::{is_reported, matches_filter};
+use super::progress;
+use super::report::{BlockResult, Status};
+use super::runner::{self, BlockRunner};
+use super::sandbox::Sandbox;
+use super::session::Session;
+use super::settings::Settings;
+use crate::error::Result;
+use crate::markdown::Page;
+use crate::markdown::codeblock::{BlockKind, CodeBlock};
+
+/// What the blocks of a page share while it runs.
+pub struct PageRun {
+    /// The page's host bash session.
+    pub host: Option<Session>,
+    /// One session per dev shell, kept across blocks.
+    pub shells: Vec<(String, Session)>,
+    /// The page's containment, shared by its sessions.
+    pub jail: Jail,
+    pub sandbox: Sandbox,
+    /// The blocks' environment on this page.
+    pub env: Env,
+    /// The folder of the page's flake, relative to the sandbox.
+    pub flake_dir: String,
+    /// Failed flakes by folder: the blocks that depend on one are blocked.
+    pub failed_flakes: HashMap<String, nix::FlakeFailure>,
+}
+
+impl PageRun {
+    /// The sandbox, jail and environment of `page`.
+    fn new(page: &Page, settings: &Settings) -> Result<PageRun> {
+        let sandbox = Sandbox::new(&page.path)?;
+        let home = std::env::var_os("HOME").map(PathBuf::from);
+        let mut writable = settings.writable.clone();
+        if page.blocks.iter().any(needs_nix) {
+            writable.push(PathBuf::from("/nix"));
+        }
+        if settings.host_home {
+            writable.extend(home.clone());
+        }
+        let policy = Policy {
+            root: sandbox.root().to_path_buf(),
+            tmp: sandbox.tmp(),
+            writable,
+            readable: visible_host_paths(&settings.nix),
+        };
+        let jail = Jail::new(settings.mechanism.clone(), policy);
+        let own_home = (!settings.host_home).then(|| sandbox.home());
+        let mut env = settings.env.for_page(own_home.as_deref(), &sandbox.tmp());
+        env.set("GUIDEBOOK_SANDBOX", sandbox.path());
+        Ok(PageRun {
+            host: None,
+            shells: Vec::new(),
+            jail,
+            sandbox,
+            env,
+            flake_dir: String::new(),
+            failed_flakes: HashMap::new(),
+        })
+    }
+
+    /// End the sessions, then the jail; keep the sandbox when asked.
+    fn finish(self, page: &Page, keep: bool) {
+        let PageRun {
+            host,
+            shells,
+            jail,
+            sandbox,
+            ..
+        } = self;
+        drop(host);
+        drop(shells);
+        drop(jail);
+        if keep {
+            let at = sandbox.keep();
+            eprintln!("kept sandbox of {}: {}", page.path.display(), at.display());
+        }
+    }
+}
+
+/// Run one page: its blocks in order, in one sandbox and one session per
+/// shell launcher.
+pub fn run_page(page: &Page, settings: &Settings) -> Result<Vec<BlockResult>> {
+    let mut run = PageRun::new(page, settings)?;
+    let mut results = Vec::new();
+    for block in &page.blocks {
+        let kind = block.kind();
+        if block.annotations.file.is_some() {
+            // A failed write fails this block; the page goes on.
+            if let Some(failed) = runner::FileWriter.run(block, kind, &mut run, settings) {
+                results.push(failed);
+                continue;
+            }
+        }
+        if !is_reported(block) || !matches_filter(page, block, settings.filter) {
+            continue;
+        }
+        let result = match run.failed_flakes.get(&run.flake_dir) {
+            Some(by)
+                if kind != BlockKind::Flake
+                    && block.annotations.skip.is_none()
+                    && nix::depends_on_flake(block) =>
+            {
+                nix::blocked(runner::result(block, kind, Status::Blocked), by)
+            }
+            _ => runner::run_block(block, kind, &mut run, settings),
+        };
+        if kind == BlockKind::Flake {
+            match nix::FlakeFailure::of(&result) {
+                Some(f) => run.failed_flakes.insert(run.flake_dir.clone(), f),
+                None => run.failed_flakes.remove(&run.flake_dir),
+            };
+        }
+        progress::block_done(settings.progress.as_ref(), &result);
+        results.push(result);
+    }
+    run.finish(page, settings.keep);
+    Ok(results)
+}
+
+/// Host paths a page's commands must see although they are under the
+/// host's `/tmp`, which the jail replaces: the folder of the `--nix` given
+/// (first on the blocks' PATH) and local flake inputs of the overrides
+/// (`path:/abs/dir`, `git+file:///abs/dir`).
+fn visible_host_paths(nix: &nix::Nix) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = nix
+        .program
+        .bin_dir()
+        .map(Path::to_path_buf)
+        .into_iter()
+        .collect();
+    // The program itself, found on PATH or given, may live under the /tmp
+    // that the jail replaces (docs-check run by a block of another
+    // docs-check finds the outer run's `nix` link there).
+    if let Some(program) = &nix.program.path {
+        // The jail's mount point, whatever TMPDIR says.
+        let tmp = Path::new("/tmp");
+        let real = program.canonicalize().ok();
+        for dir in [Some(program.as_path()), real.as_deref()]
+            .into_iter()
+            .flatten()
+            .filter_map(Path::parent)
+        {
+            if dir.starts_with(tmp) && !paths.iter().any(|q| q == dir) {
+                paths.push(dir.to_path_buf());
+            }
+        }
+    }
+    for channel in &nix.channels {
+        for (_, reference) in &channel.overrides {
+            let local = ["path:", "git+file://", "file://"]
+                .iter()
+                .find_map(|scheme| reference.strip_prefix(scheme));
+            if let Some(p) = local.map(|l| Path::new(l.split(['?', '#']).next().unwrap_or(l)))
+                && p.is_absolute()
+                && p.exists()
+                && !paths.iter().any(|q| q == p)
+            {
+                paths.push(p.to_path_buf());
+            }
+        }
+    }
+    paths
+}
+
+/// Does the block use nix (so its page may write the Nix store)?
+fn needs_nix(b: &CodeBlock) -> bool {
+    b.kind() == BlockKind::Flake
+        || b.annotations.needs.iter().any(|n| n == "nix")
+        || !nix::implied_needs(b).is_empty()
+}

@@ -1,0 +1,191 @@
+//! What a run checks, decided before anything runs: the book and the pages
+//! named on the command line, the blocks `--filter` keeps, the checks of
+//! the input (console transcripts parse, the report can be written), and
+//! `--list`.
+
+use std::path::{Path, PathBuf};
+
+use crate::book::Book;
+use crate::error::{Error, Result};
+use crate::markdown::Page;
+use crate::markdown::codeblock::{BlockKind, CodeBlock};
+use crate::paths::normalize;
+use crate::transcript;
+
+/// The selected pages, in book order, each with its selected blocks (pages
+/// with none are left out).
+pub struct Plan<'b> {
+    pub pages: Vec<(&'b Page, Vec<&'b CodeBlock>)>,
+}
+
+impl<'b> Plan<'b> {
+    /// Select the pages named in `page_args` (all when none) and their
+    /// blocks that `filter` keeps; `Err` when a page is not in the book or a
+    /// console transcript does not parse.
+    pub fn new(book: &'b Book, page_args: &[PathBuf], filter: Option<&str>) -> Result<Plan<'b>> {
+        let pages = select_pages(book, page_args)?
+            .into_iter()
+            .map(|p| {
+                let blocks = p
+                    .blocks
+                    .iter()
+                    .filter(|b| is_reported(b) && matches_filter(p, b, filter))
+                    .collect();
+                (p, blocks)
+            })
+            .filter(|(_, blocks): &(&Page, Vec<&CodeBlock>)| !blocks.is_empty())
+            .collect();
+        let plan = Plan { pages };
+        validate(&plan.pages)?;
+        Ok(plan)
+    }
+
+    /// How many blocks run.
+    pub fn block_count(&self) -> usize {
+        self.pages.iter().map(|(_, b)| b.len()).sum()
+    }
+
+    /// `--list`: one line per selected block.
+    pub fn list(&self) -> String {
+        let selected = &self.pages;
+        let mut out = String::new();
+        for (page, blocks) in selected {
+            for b in blocks {
+                let mut line = format!(
+                    "{}:{}\t{}\t{}",
+                    page.path.display(),
+                    b.line,
+                    b.lang,
+                    b.first_line()
+                );
+                if let Some(reason) = &b.annotations.skip {
+                    line.push_str(&format!("\t(skip: {reason})"));
+                }
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+/// Blocks that appear in the report: commands and flake examples.
+pub fn is_reported(b: &CodeBlock) -> bool {
+    matches!(
+        b.kind(),
+        BlockKind::Script | BlockKind::Console | BlockKind::Flake
+    )
+}
+
+pub fn matches_filter(page: &Page, b: &CodeBlock, filter: Option<&str>) -> bool {
+    filter.is_none_or(|f| page.path.to_string_lossy().contains(f) || b.text.contains(f))
+}
+
+/// The book root and the page arguments: a first argument that is a folder
+/// is the book; with none, the current folder. A first argument that does
+/// not exist at all is an error about it.
+pub fn split_paths(paths: &[PathBuf]) -> Result<(PathBuf, Vec<PathBuf>)> {
+    match paths.split_first() {
+        Some((first, rest)) if first.is_dir() => Ok((first.clone(), rest.to_vec())),
+        Some((first, _)) if std::fs::symlink_metadata(first).is_err() => Err(Error::Other(
+            format!("{}: no such folder or page", first.display()),
+        )),
+        _ => Ok((PathBuf::from("."), paths.to_vec())),
+    }
+}
+
+/// Fail before anything runs when the report cannot be written at `path`.
+pub fn ensure_writable(path: &Path, option: &str) -> Result<()> {
+    if path.is_dir() {
+        return Err(Error::Other(format!(
+            "{}: {option} names a folder; give the path of a file",
+            path.display()
+        )));
+    }
+    let mut dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    while !dir.exists() {
+        match dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            Some(p) => dir = p,
+            None => {
+                dir = Path::new(".");
+                break;
+            }
+        }
+    }
+    let writable = |p: &Path| {
+        let c = std::ffi::CString::new(p.as_os_str().as_encoded_bytes()).ok();
+        // SAFETY: access(2) with a valid C string.
+        c.is_some_and(|c| unsafe { libc::access(c.as_ptr(), libc::W_OK) } == 0)
+    };
+    let ok = if path.exists() {
+        writable(path)
+    } else {
+        dir.is_dir() && writable(dir)
+    };
+    if !ok {
+        return Err(Error::Other(format!(
+            "{}: the report cannot be written there ({} is not a writable folder)",
+            path.display(),
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Pages named on the command line (all when none), in book order.
+fn select_pages<'b>(book: &'b Book, args: &[PathBuf]) -> Result<Vec<&'b Page>> {
+    if args.is_empty() {
+        return Ok(book.pages.iter().collect());
+    }
+    let canonical = |p: &Path| p.canonicalize().ok();
+    let mut wanted = Vec::new();
+    let mut errors = Vec::new();
+    for arg in args {
+        let found = book.pages.iter().position(|p| {
+            normalize(arg) == p.path
+                || normalize(arg) == p.rel
+                || (canonical(arg).is_some() && canonical(arg) == canonical(&p.path))
+                || (canonical(&book.root.join(arg)).is_some()
+                    && canonical(&book.root.join(arg)) == canonical(&p.path))
+        });
+        match found {
+            Some(i) => wanted.push(i),
+            None => {
+                let names: Vec<String> = book
+                    .pages
+                    .iter()
+                    .map(|p| p.path.to_string_lossy().into_owned())
+                    .collect();
+                let hint = crate::suggest::did_you_mean(
+                    &arg.to_string_lossy(),
+                    names.iter().map(String::as_str),
+                );
+                errors.push(Error::Other(format!(
+                    "{}: not a page of the book at {}{hint}",
+                    arg.display(),
+                    book.root.display()
+                )));
+            }
+        }
+    }
+    Error::from_many(errors)?;
+    wanted.sort_unstable();
+    wanted.dedup();
+    Ok(wanted.into_iter().map(|i| &book.pages[i]).collect())
+}
+
+/// Console transcripts must parse before anything runs.
+fn validate(selected: &[(&Page, Vec<&CodeBlock>)]) -> Result<()> {
+    let mut errors = Vec::new();
+    for (page, blocks) in selected {
+        for b in blocks.iter().filter(|b| b.kind() == BlockKind::Console) {
+            if let Err((line, message)) = transcript::parse(&b.text, b.line) {
+                errors.push(Error::input(&page.path, line, message));
+            }
+        }
+    }
+    Error::from_many(errors)
+}

@@ -1,0 +1,59 @@
+//! Console blocks: a transcript's commands run one after another in the
+//! page's host shell, each output compared with its expected lines.
+
+use super::BlockRunner;
+use super::commands::{self, Step};
+use crate::check::nix::Route;
+use crate::check::page::PageRun;
+use crate::check::report::BlockResult;
+use crate::check::session::Mode;
+use crate::check::settings::Settings;
+use crate::markdown::codeblock::{BlockKind, CodeBlock};
+use crate::transcript;
+
+pub struct ConsoleRunner;
+
+impl ConsoleRunner {
+    /// A step per command of the transcript (which parsed before the run
+    /// began); the block's `exit=` is the last command's.
+    pub fn steps(block: &CodeBlock) -> Vec<Step> {
+        let cmds = transcript::parse(&block.text, block.line).unwrap_or_default();
+        let n = cmds.len();
+        let block_exit = block.annotations.exit.unwrap_or(0);
+        cmds.into_iter()
+            .enumerate()
+            .map(|(i, c)| Step {
+                line: c.line,
+                mode: Mode::Command,
+                text: c.command,
+                expected: c.expected,
+                expected_lines: Some(c.expected_lines),
+                expected_exit: if i + 1 == n { block_exit } else { 0 },
+            })
+            .collect()
+    }
+}
+
+impl BlockRunner for ConsoleRunner {
+    fn name(&self) -> &'static str {
+        "console"
+    }
+
+    fn run(
+        &self,
+        block: &CodeBlock,
+        kind: BlockKind,
+        page: &mut PageRun,
+        settings: &Settings,
+    ) -> Option<BlockResult> {
+        let steps = Self::steps(block);
+        Some(commands::run(
+            block,
+            kind,
+            steps,
+            Route::Host,
+            page,
+            settings,
+        ))
+    }
+}

@@ -1,0 +1,117 @@
+//! Expected output against actual output: does it match, the lines
+//! `--bless` writes, and the diff a failure shows.
+
+use super::expectation::{Expectation, Rules};
+
+/// Does `actual` (normalized lines) match the `expected` lines?
+pub fn matches(expected: &[Expectation], actual: &[String]) -> bool {
+    let a_len = actual.len();
+    // next[a]: does expected[e+1..] match actual[a..]? Filled from the end.
+    let mut next = vec![false; a_len + 1];
+    next[a_len] = true;
+    let mut cur = vec![false; a_len + 1];
+    for e in expected.iter().rev() {
+        if e.is_any_lines() {
+            cur[a_len] = next[a_len];
+            for a in (0..a_len).rev() {
+                cur[a] = next[a] || cur[a + 1];
+            }
+        } else {
+            cur[a_len] = false;
+            for a in (0..a_len).rev() {
+                cur[a] = next[a + 1] && e.matches_line(&actual[a]);
+            }
+        }
+        std::mem::swap(&mut next, &mut cur);
+    }
+    next[0]
+}
+
+/// The expected lines that `--bless` writes for `actual`: the lines of
+/// `expected` that still match (wildcards and all) and its `...` lines are
+/// kept; the rest is the actual output. Of all such alignments, the one with
+/// the fewest changed lines. When no line of `expected` still matches,
+/// simply `actual`. `rules` reads the result back to check it matches.
+pub fn blessed_lines(rules: &Rules, expected: &[Expectation], actual: &[String]) -> Vec<String> {
+    // A changed line costs EDIT; a line taken by `...` costs 1, so that of
+    // two alignments changing as many lines, `...` takes fewer lines.
+    const EDIT: usize = 1 << 20;
+    let (n, m) = (expected.len(), actual.len());
+    if (n + 1) * (m + 1) > 4 << 20 {
+        return actual.to_vec();
+    }
+    // cost[i][j]: cheapest alignment of expected[i..] with actual[j..].
+    let mut cost = vec![vec![0usize; m + 1]; n + 1];
+    for j in (0..m).rev() {
+        cost[n][j] = (m - j) * EDIT;
+    }
+    for i in (0..n).rev() {
+        let ellipsis = expected[i].is_any_lines();
+        cost[i][m] = cost[i + 1][m] + if ellipsis { 0 } else { EDIT };
+        for j in (0..m).rev() {
+            cost[i][j] = if ellipsis {
+                cost[i + 1][j].min(1 + cost[i][j + 1])
+            } else {
+                let kept = if expected[i].matches_line(&actual[j]) {
+                    cost[i + 1][j + 1]
+                } else {
+                    usize::MAX
+                };
+                kept.min(EDIT + cost[i + 1][j]).min(EDIT + cost[i][j + 1])
+            };
+        }
+    }
+    let mut out = Vec::new();
+    let mut kept = 0;
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if i == n {
+            out.push(actual[j].clone());
+            j += 1;
+        } else if expected[i].is_any_lines() {
+            if j < m && cost[i][j] == 1 + cost[i][j + 1] {
+                j += 1;
+            } else {
+                out.push(expected[i].written().to_string());
+                i += 1;
+            }
+        } else if j < m && expected[i].matches_line(&actual[j]) && cost[i][j] == cost[i + 1][j + 1]
+        {
+            out.push(expected[i].written().to_string());
+            kept += 1;
+            i += 1;
+            j += 1;
+        } else if j < m && cost[i][j] == EDIT + cost[i][j + 1] {
+            out.push(actual[j].clone());
+            j += 1;
+        } else {
+            i += 1;
+        }
+    }
+    // With no line of the old output left, an ellipsis would only hide the
+    // new output: write it out.
+    if kept > 0 && matches(&rules.expectations(&out), actual) {
+        out
+    } else {
+        actual.to_vec()
+    }
+}
+
+/// A unified diff of the expected (as written) against the actual output.
+pub fn diff(expected: &[Expectation], actual: &[String]) -> String {
+    let mut e = expected
+        .iter()
+        .map(Expectation::written)
+        .collect::<Vec<_>>()
+        .join("\n");
+    e.push('\n');
+    let mut a = actual.join("\n");
+    if !actual.is_empty() {
+        a.push('\n');
+    }
+    similar::TextDiff::from_lines(e.as_str(), a.as_str())
+        .unified_diff()
+        .context_radius(3)
+        .header("expected", "actual")
+        .to_string()
+}

@@ -1,0 +1,31 @@
+//! Console transcripts: `$ command` lines, their `> ` continuation lines and
+//! the output expected after each, parsed once ([`parse`]) into commands
+//! whose expected output is a list of typed [`Expectation`]s, and matched
+//! against what a command printed ([`matching`]).
+//!
+//! Rules (the user's view is in `content/contributing.md`):
+//! - a line starting with `$ ` starts a command; a command line ending in `\`
+//!   continues on the next line (a `> ` prompt there is dropped from the
+//!   command bash runs, and kept in the transcript's lines);
+//! - the lines after a command, up to the next `$ `, are its expected output;
+//!   with no such lines the output is not compared;
+//! - each expected line is made an [`Expectation`] by the first rule of the
+//!   [`Rules`] registry that takes it: `...` alone on a line matches any
+//!   number of lines (none included); `[..]` inside a line matches any text
+//!   within that line; any other line is literal;
+//! - actual output is normalized first ([`output::normalize`]): ANSI escape
+//!   codes are removed and trailing spaces ignored; a carriage return keeps
+//!   what a terminal would show (the text after the last `\r`); trailing
+//!   blank lines are ignored on both sides.
+//!
+//! Users: the checker (`check::run`'s console runner), `--bless`
+//! (`check::bless`) and, for its lines, the console highlighting of the site.
+
+pub mod expectation;
+pub mod matching;
+pub mod output;
+pub mod parse;
+
+pub use expectation::{Expectation, LineRule, Rules};
+pub use matching::{blessed_lines, diff, matches};
+pub use parse::{Command, Line, LineKind, lines, parse};

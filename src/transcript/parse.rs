@@ -1,0 +1,185 @@
+//! The one parser of console transcripts: first the lines of a block by
+//! kind ([`lines`], also what the site highlights), then the commands with
+//! their expected output ([`parse`]).
+
+use std::ops::Range;
+
+use super::expectation::{Expectation, Rules};
+
+/// What a line of a transcript is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// `$ command` (or a lone `$`): the first line of a command.
+    Prompt,
+    /// A line after a command line ending in `\`, `> ` prompt included.
+    Continuation,
+    /// Anything else: output (expected output after a command).
+    Output,
+}
+
+/// One line of a transcript.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line<'a> {
+    pub kind: LineKind,
+    /// The line as written, without its line ending.
+    pub text: &'a str,
+}
+
+/// The lines of `text` by kind. Every line is one (`str::lines`).
+pub fn lines(text: &str) -> Vec<Line<'_>> {
+    let mut out: Vec<Line> = Vec::new();
+    let mut continues = false;
+    for text in text.lines() {
+        let kind = if continues {
+            LineKind::Continuation
+        } else if command_start(text).is_some() {
+            LineKind::Prompt
+        } else {
+            LineKind::Output
+        };
+        continues = kind != LineKind::Output && text.trim_end_matches('\r').ends_with('\\');
+        out.push(Line { kind, text });
+    }
+    out
+}
+
+/// One command of a console block.
+#[derive(Debug)]
+pub struct Command {
+    /// 1-based line of the command (its first line) in the page.
+    pub line: usize,
+    /// The command as bash reads it: continuation lines joined with
+    /// newlines, their `> ` prompts dropped.
+    pub command: String,
+    /// The expected output lines as written (trailing spaces and trailing
+    /// blank lines removed); empty means "not compared".
+    pub written: Vec<String>,
+    /// The expected output, one expectation per written line.
+    pub expected: Vec<Expectation>,
+    /// 0-based indices of the block's lines holding the expected output
+    /// (trailing blank lines included), for `--bless`.
+    pub expected_lines: Range<usize>,
+}
+
+/// Parse a console block's text with the default [`Rules`]. `fence_line` is
+/// the 1-based line of the opening fence. An error is (1-based page line,
+/// message).
+pub fn parse(text: &str, fence_line: usize) -> Result<Vec<Command>, (usize, String)> {
+    parse_with(&Rules::default(), text, fence_line)
+}
+
+/// [`parse`] with the rules given.
+pub fn parse_with(
+    rules: &Rules,
+    text: &str,
+    fence_line: usize,
+) -> Result<Vec<Command>, (usize, String)> {
+    let lines = lines(text);
+    let mut out: Vec<Command> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let raw = lines[i].text;
+        if lines[i].kind != LineKind::Prompt {
+            // Output lines are taken with their command: this is text before
+            // the first one.
+            if raw.trim().is_empty() {
+                i += 1;
+                continue;
+            }
+            return Err((
+                fence_line + 1 + i,
+                format!(
+                    "console block: `{}` comes before the first command; commands start with `$ `",
+                    raw.trim_end()
+                ),
+            ));
+        }
+        let start = i;
+        let mut command = command_start(raw).unwrap_or_default().to_string();
+        i += 1;
+        while i < lines.len() && lines[i].kind == LineKind::Continuation {
+            command.push('\n');
+            let next = lines[i].text.trim_end_matches('\r');
+            command.push_str(next.strip_prefix("> ").unwrap_or(next));
+            i += 1;
+        }
+        let out_start = i;
+        while i < lines.len() && lines[i].kind == LineKind::Output {
+            i += 1;
+        }
+        let mut written: Vec<String> = lines[out_start..i]
+            .iter()
+            .map(|l| l.text.trim_end().to_string())
+            .collect();
+        while written.last().is_some_and(|l| l.is_empty()) {
+            written.pop();
+        }
+        if command.trim().is_empty() {
+            return Err((
+                fence_line + 1 + start,
+                "console block: empty command after `$`".into(),
+            ));
+        }
+        out.push(Command {
+            line: fence_line + 1 + start,
+            command,
+            expected: rules.expectations(&written),
+            written,
+            expected_lines: out_start..i,
+        });
+    }
+    Ok(out)
+}
+
+/// The command text of a line starting a command, if it does.
+fn command_start(line: &str) -> Option<&str> {
+    let line = line.trim_end_matches('\r');
+    if line == "$" {
+        return Some("");
+    }
+    line.strip_prefix("$ ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn continuation_lines_keep_their_prompt_in_the_lines_only() {
+        let text = "$ echo a \\\n> b\nab\n$ true\n";
+        let kinds: Vec<LineKind> = lines(text).iter().map(|l| l.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                LineKind::Prompt,
+                LineKind::Continuation,
+                LineKind::Output,
+                LineKind::Prompt
+            ]
+        );
+        assert_eq!(lines(text)[1].text, "> b");
+        let cmds = parse(text, 1).unwrap();
+        assert_eq!(cmds[0].command, "echo a \\\nb");
+        assert_eq!(cmds[0].written, ["ab"]);
+        assert_eq!(cmds[0].expected_lines, 2..3);
+    }
+
+    #[test]
+    fn expected_lines_are_typed() {
+        let cmds = parse("$ make\nbuilt [..]\n...\ndone\n", 1).unwrap();
+        let kinds: Vec<&str> = cmds[0].expected.iter().map(Expectation::kind).collect();
+        assert_eq!(kinds, ["wildcard", "any-lines", "literal"]);
+    }
+
+    #[test]
+    fn output_ending_in_a_backslash_does_not_continue() {
+        let kinds: Vec<LineKind> = lines("$ printf 'a\\\\\\n'\na\\\n$ true\n")
+            .iter()
+            .map(|l| l.kind)
+            .collect();
+        assert_eq!(
+            kinds,
+            [LineKind::Prompt, LineKind::Output, LineKind::Prompt]
+        );
+    }
+}

@@ -36,6 +36,11 @@ pub fn escape_control(s: &str) -> String {
 }
 
 /// Remove ANSI escape sequences (CSI, OSC and two-byte escapes).
+///
+/// A sequence never spans lines: one that reaches a newline ends there and
+/// the newline stays, and a CSI sequence ends at the first character that
+/// cannot belong to it, which stays too. So stray escape bytes (binary
+/// output) hide at most the rest of their own line, never the lines after.
 pub fn strip_ansi(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
@@ -46,29 +51,64 @@ pub fn strip_ansi(s: &str) -> String {
         }
         match chars.next() {
             Some('[') => {
-                // parameters and intermediates, then one final byte @..~
+                // parameters and intermediates (0x20..=0x3f), then one final
+                // byte (0x40..=0x7e)
                 for c in chars.by_ref() {
-                    if ('@'..='~').contains(&c) {
-                        break;
+                    match c {
+                        ' '..='?' => {}
+                        '@'..='~' => break,
+                        other => {
+                            out.push(other);
+                            break;
+                        }
                     }
                 }
             }
             Some(']') => {
                 // OSC: up to BEL or ST (ESC \)
                 while let Some(c) = chars.next() {
-                    if c == '\x07' {
-                        break;
-                    }
-                    if c == '\x1b' {
-                        if chars.peek() == Some(&'\\') {
-                            chars.next();
+                    match c {
+                        '\x07' => break,
+                        '\n' => {
+                            out.push('\n');
+                            break;
                         }
-                        break;
+                        '\x1b' => {
+                            if chars.peek() == Some(&'\\') {
+                                chars.next();
+                            }
+                            break;
+                        }
+                        _ => {}
                     }
                 }
             }
+            Some('\n') => out.push('\n'),
             _ => {}
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sequences_are_removed() {
+        assert_eq!(strip_ansi("\x1b[1;31mred\x1b[0m"), "red");
+        assert_eq!(strip_ansi("\x1b]0;title\x07text"), "text");
+        assert_eq!(strip_ansi("\x1b]8;;url\x1b\\link"), "link");
+        assert_eq!(strip_ansi("a\x1b=b"), "ab");
+    }
+
+    #[test]
+    fn stray_escapes_never_hide_the_next_lines() {
+        // Binary output: an escape that never ends is cut at its line.
+        assert_eq!(strip_ansi("x\x1b]garbage\nend\n"), "x\nend\n");
+        assert_eq!(strip_ansi("x\x1b[12\nend\n"), "x\nend\n");
+        assert_eq!(strip_ansi("x\x1b\nend\n"), "x\nend\n");
+        assert_eq!(strip_ansi("x\x1b[1\u{fffd}y\nend"), "x\u{fffd}y\nend");
+        assert_eq!(normalize(b"\x1b]\xff\xfe\nend\n"), ["", "end"]);
+    }
 }

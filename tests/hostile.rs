@@ -307,6 +307,57 @@ fn no_secret_is_readable_and_nothing_outside_the_sandbox_is_written() {
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
 
+/// The caller's HOME is hidden from blocks: its keys and tokens are files,
+/// not variables. What the book passes inside it (CARGO_HOME, a PATH entry)
+/// stays visible, without cargo's registry token.
+#[test]
+fn the_callers_home_files_are_hidden() {
+    if !have_jail() {
+        return;
+    }
+    let book = Book::new("home-files");
+    // Outside /tmp, which the jail replaces anyway.
+    let home = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let files = [
+        (".ssh/id_ed25519", "FAKE-SSH-KEY"),
+        (".netrc", "FAKE-NETRC"),
+        (".config/gh/hosts.yml", "FAKE-GH-TOKEN"),
+        (".cargo/credentials.toml", "FAKE-CARGO-TOKEN"),
+        (".cargo/bin/hostile-tool", "#!/bin/sh\necho kept-tool\n"),
+    ];
+    for (rel, text) in files {
+        let path = home.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+    }
+    let tool = home.path().join(".cargo/bin/hostile-tool");
+    std::fs::set_permissions(&tool, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = std::env::join_paths(
+        std::iter::once(home.path().join(".cargo/bin"))
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let mut cmd = book.command(&[]);
+    cmd.env("HOME", home.path())
+        .env("HOSTILE_HOME", home.path())
+        .env_remove("CARGO_HOME")
+        .env("PATH", path);
+    let r = out(cmd);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("| kept-tool"), "{}", r.stdout);
+    assert!(r.stdout.contains("| done"), "{}", r.stdout);
+    let json = std::fs::read_to_string(book.path("target/docs-check/report.json")).unwrap();
+    for text in [&r.stdout, &json] {
+        assert!(!text.contains("FAKE-"), "{text}");
+    }
+    for (rel, text) in files {
+        assert_eq!(
+            std::fs::read_to_string(home.path().join(rel)).unwrap(),
+            text
+        );
+    }
+}
+
 // 4. The real HOME is the block's HOME; network without needs=network.
 
 #[test]

@@ -91,6 +91,21 @@ impl Env {
         self.vars.iter().map(|(k, _)| k)
     }
 
+    /// Existing paths inside `dir` that a variable other than HOME names
+    /// (`CARGO_HOME`, a `PATH` entry), for the jail to keep visible.
+    pub fn paths_under(&self, dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut paths: Vec<std::path::PathBuf> = self
+            .vars
+            .iter()
+            .filter(|(k, _)| k != "HOME")
+            .flat_map(|(_, v)| std::env::split_paths(v).collect::<Vec<_>>())
+            .filter(|p| p.starts_with(dir) && p != dir && p.exists())
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
     /// Clear the command's environment and set exactly ours.
     pub fn apply(&self, cmd: &mut Command) {
         cmd.env_clear();
@@ -135,6 +150,19 @@ mod tests {
         );
         assert_eq!(env.get("HOME").unwrap(), "/home/me");
         assert!(env.get("SECRET_TOKEN").is_none());
+    }
+
+    #[test]
+    fn paths_under_a_folder_are_those_named_there_that_exist() {
+        let home = tempfile::tempdir().unwrap();
+        let bin = home.path().join(".cargo/bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let mut env = Env::default();
+        env.set("HOME", home.path());
+        let path = std::env::join_paths([bin.as_path(), "/usr/bin".as_ref()]).unwrap();
+        env.set("PATH", path);
+        env.set("GONE", home.path().join("missing"));
+        assert_eq!(env.paths_under(home.path()), [bin]);
     }
 
     #[test]

@@ -13,7 +13,9 @@
 //!   without a controlling terminal; the root is read-only
 //!   (`--ro-bind / /`) except the page's folder (sandbox, HOME, TMPDIR, with
 //!   the folder's `tmp` as `/tmp`) and host paths the book names
-//!   (`[check] writable`, `/nix` for pages that need nix). Killing the holder
+//!   (`[check] writable`, `/nix` for pages that need nix); the caller's HOME
+//!   is an empty tmpfs but for the paths the page's environment names in it
+//!   (read-only, cargo's `credentials.toml` emptied). Killing the holder
 //!   ends the namespace, so nothing started by a page, whatever it did to its
 //!   session or process group, outlives it; `--die-with-parent` does the
 //!   same when docs-check itself is killed.
@@ -116,6 +118,9 @@ pub struct Policy {
     /// Host paths under `/tmp` a command must still see (read-only), such
     /// as the folder of the `--nix` given.
     pub readable: Vec<PathBuf>,
+    /// Host folders hidden under an empty tmpfs (the caller's HOME, with its
+    /// keys and tokens); `readable` and `writable` paths inside stay visible.
+    pub hidden: Vec<PathBuf>,
 }
 
 /// The containment of one page: its namespaces (bwrap) or the sessions it
@@ -342,12 +347,27 @@ fn mounts(policy: &Policy) -> Vec<OsString> {
         a.push(from.into());
         a.push(to.into());
     };
+    for h in policy
+        .hidden
+        .iter()
+        .filter(|h| h.is_dir() && h.parent().is_some())
+    {
+        a.push("--tmpfs".into());
+        a.push(h.into());
+    }
     bind(&mut a, &policy.tmp, Path::new("/tmp"));
     bind(&mut a, &policy.root, &policy.root);
     for r in &policy.readable {
         a.push("--ro-bind".into());
         a.push(r.into());
         a.push(r.into());
+        // A CARGO_HOME passed read-only still hides cargo's registry tokens
+        // (an empty file in their place).
+        for secret in ["credentials.toml", "credentials"].map(|n| r.join(n)) {
+            if secret.is_file() {
+                a.extend(["--dev-bind".into(), "/dev/null".into(), secret.into()]);
+            }
+        }
     }
     for w in &policy.writable {
         if w.exists() {

@@ -430,11 +430,29 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
     if ctx.host_home {
         writable.extend(home.clone());
     }
+    let mut readable = visible_host_paths(&ctx.nix);
+    // The caller's HOME (keys, tokens, credentials) is hidden, except what
+    // the page's environment or the `--nix` given names inside it.
+    let hidden: Vec<PathBuf> = home
+        .clone()
+        .filter(|_| !ctx.host_home)
+        .into_iter()
+        .collect();
+    for h in &hidden {
+        let nix_dir = ctx.nix.program.path.as_deref().and_then(Path::parent);
+        readable.extend(
+            ctx.env
+                .paths_under(h)
+                .into_iter()
+                .chain(nix_dir.filter(|d| d.starts_with(h)).map(Path::to_path_buf)),
+        );
+    }
     let policy = Policy {
         root: sandbox.root().to_path_buf(),
         tmp: sandbox.tmp(),
         writable,
-        readable: visible_host_paths(&ctx.nix),
+        readable,
+        hidden,
     };
     let mut jail = Jail::new(ctx.mechanism.clone(), policy);
     let own_home = (!ctx.host_home).then(|| sandbox.home());

@@ -499,6 +499,7 @@ mod tests {
             tmp,
             writable: Vec::new(),
             readable: Vec::new(),
+            hidden: Vec::new(),
         };
         Jail::new(Mechanism::detect(), policy)
     }

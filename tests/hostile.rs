@@ -692,8 +692,11 @@ fn fallback_ends_every_process_of_the_page() {
     cmd.env("GUIDEBOOK_ISOLATION", "fallback")
         .stdout(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
-    let seen: Vec<_> = ["sleep 995.1", "sleep 995.2", "sleep 995.3", "sleep 995.4"]
+    // 995.5 has neither the page's session nor its environment.
+    let markers = ["sleep 995.1", "sleep 995.2", "sleep 995.3", "sleep 995.5"];
+    let seen: Vec<_> = markers
         .iter()
+        .chain(&["sleep 995.4"])
         .map(|m| (m, wait_for(m)))
         .collect();
     let mut stdout = String::new();

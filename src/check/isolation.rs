@@ -23,7 +23,8 @@
 //!   session with `PR_SET_PDEATHSIG`, docs-check is a child subreaper
 //!   (`PR_SET_CHILD_SUBREAPER`, so orphans stay its descendants), and the end
 //!   of a page kills every process whose session is one of the page's or whose
-//!   environment names the page's sandbox. Files outside the sandbox and the
+//!   environment names the page's sandbox, and the orphans docs-check adopted
+//!   that name no other running page. Files outside the sandbox and the
 //!   network are not guarded in this mode.
 //!
 //! bubblewrap was chosen over `unshare(1)` or raw syscalls: it is a small,
@@ -274,7 +275,13 @@ impl Jail {
             let pid = h.child.id();
             reg.holders.retain(|&(p, _)| p != pid);
         } else if self.mechanism == Mechanism::Fallback {
-            kill_leftovers(&self.sessions, &self.policy.root);
+            let (started, others): (Vec<i32>, Vec<PathBuf>) = {
+                let reg = registry();
+                let others = reg.sessions.iter().map(|(r, _)| r.clone());
+                let others = others.filter(|r| *r != self.policy.root).collect();
+                (reg.sessions.iter().map(|(_, s)| *s).collect(), others)
+            };
+            kill_leftovers(&self.sessions, &self.policy.root, &started, &others);
             self.sessions.clear();
             registry()
                 .sessions
@@ -332,7 +339,7 @@ pub fn kill_everything() {
     roots.dedup();
     let sids: Vec<i32> = reg.sessions.iter().map(|(_, s)| *s).collect();
     for root in roots {
-        kill_leftovers(&sids, root);
+        kill_leftovers(&sids, root, &sids, &[]);
     }
 }
 
@@ -531,10 +538,14 @@ pub fn move_fd(fd: RawFd, target: RawFd) -> std::io::Result<()> {
 
 /// Fallback: SIGKILL every process in one of `sessions` or whose
 /// environment names `root` (as `GUIDEBOOK_SANDBOX`, `HOME` or `TMPDIR`),
-/// until none is left.
-fn kill_leftovers(sessions: &[i32], root: &Path) {
+/// and every orphan adopted by docs-check (the subreaper) that is not a
+/// command it `started` nor names a page of `others` still running (a block's
+/// `env -i setsid -f cmd`), until none is left.
+fn kill_leftovers(sessions: &[i32], root: &Path, started: &[i32], others: &[PathBuf]) {
     let needle = root.as_os_str().as_encoded_bytes().to_vec();
     let me = std::process::id() as i32;
+    // SAFETY: getsid only reads.
+    let my_session = unsafe { libc::getsid(0) };
     for _ in 0..20 {
         let mut found = false;
         let Ok(dir) = std::fs::read_dir("/proc") else {
@@ -553,14 +564,22 @@ fn kill_leftovers(sessions: &[i32], root: &Path) {
             }
             // SAFETY: getsid only reads.
             let sid = unsafe { libc::getsid(pid) };
-            let ours = sessions.contains(&sid)
-                || std::fs::read(entry.path().join("environ")).is_ok_and(|env| {
-                    env.split(|&b| b == 0).any(|var| {
-                        var.iter()
-                            .position(|&b| b == b'=')
-                            .is_some_and(|i| var[i + 1..].starts_with(&needle))
-                    })
-                });
+            let env = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+            let names = |dir: &[u8]| {
+                env.split(|&b| b == 0).any(|var| {
+                    var.iter()
+                        .position(|&b| b == b'=')
+                        .is_some_and(|i| var[i + 1..].starts_with(dir))
+                })
+            };
+            // Our own helpers (a `nix --version`) stay in our session.
+            let orphan = parent(pid) == Some(me)
+                && sid != my_session
+                && !started.contains(&pid)
+                && !others
+                    .iter()
+                    .any(|o| names(o.as_os_str().as_encoded_bytes()));
+            let ours = sessions.contains(&sid) || names(&needle) || orphan;
             if ours {
                 found = true;
                 // SAFETY: signalling a process of this page.
@@ -574,6 +593,11 @@ fn kill_leftovers(sessions: &[i32], root: &Path) {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+fn parent(pid: i32) -> Option<i32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(") ")?.1.split(' ').nth(1)?.parse().ok()
 }
 
 fn is_zombie(pid: i32) -> bool {

@@ -183,6 +183,31 @@ fn additional_files_outside_the_book_are_refused_at_their_line() {
 }
 
 #[test]
+fn additional_files_through_a_symlink_out_of_the_book_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("b");
+    write(
+        &root,
+        &[
+            (
+                "book.toml",
+                "[book]\nsrc = \"content\"\n\n[output.html]\nadditional-js = [\"theme/a.js\", \"linked/key.js\"]\n",
+            ),
+            ("content/SUMMARY.md", "- [A](a.md)\n"),
+            ("content/a.md", "# A\n"),
+            ("theme/a.js", "// ok\n"),
+        ],
+    );
+    write(dir.path(), &[("home/.ssh/key.js", "PRIVATE KEY\n")]);
+    std::os::unix::fs::symlink("../home/.ssh", root.join("linked")).unwrap();
+    build_fails(
+        dir.path(),
+        &root,
+        "book.toml:5: additional-js: `linked/key.js` leads to",
+    );
+}
+
+#[test]
 fn every_page_links_each_additional_file_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("b");

@@ -92,13 +92,30 @@ impl Env {
     }
 
     /// Existing paths inside `dir` that a variable other than HOME names
-    /// (`CARGO_HOME`, a `PATH` entry), for the jail to keep visible.
+    /// (`CARGO_HOME`, a `PATH` entry), for the jail to keep visible. A
+    /// `PATH` entry keeps the whole tool folder it is in (`~/.pyenv` for
+    /// `~/.pyenv/shims`, whose shims run `~/.pyenv/libexec`), except in the
+    /// shared `~/.local` and `~/.config`.
     pub fn paths_under(&self, dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let tool_folder =
+            |p: std::path::PathBuf| match p.strip_prefix(dir).ok()?.components().next() {
+                Some(top) if ![".local", ".config"].contains(&top.as_os_str().to_str()?) => {
+                    Some(dir.join(top))
+                }
+                _ => None,
+            };
         let mut paths: Vec<std::path::PathBuf> = self
             .vars
             .iter()
             .filter(|(k, _)| k != "HOME")
-            .flat_map(|(_, v)| std::env::split_paths(v).collect::<Vec<_>>())
+            .flat_map(|(k, v)| {
+                let paths = std::env::split_paths(v);
+                if k == "PATH" {
+                    paths.map(|p| tool_folder(p.clone()).unwrap_or(p)).collect()
+                } else {
+                    paths.collect::<Vec<_>>()
+                }
+            })
             .filter(|p| p.starts_with(dir) && p != dir && p.exists())
             .collect();
         paths.sort();
@@ -159,10 +176,16 @@ mod tests {
         std::fs::create_dir_all(&bin).unwrap();
         let mut env = Env::default();
         env.set("HOME", home.path());
-        let path = std::env::join_paths([bin.as_path(), "/usr/bin".as_ref()]).unwrap();
+        let local = home.path().join(".local/bin");
+        std::fs::create_dir_all(&local).unwrap();
+        let path = std::env::join_paths([bin.as_path(), &local, "/usr/bin".as_ref()]).unwrap();
         env.set("PATH", path);
         env.set("GONE", home.path().join("missing"));
-        assert_eq!(env.paths_under(home.path()), [bin]);
+        env.set("CARGO_HOME", &bin);
+        let kept = [bin.clone(), home.path().join(".cargo"), local];
+        let mut expected = kept.to_vec();
+        expected.sort();
+        assert_eq!(env.paths_under(home.path()), expected);
     }
 
     #[test]

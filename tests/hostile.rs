@@ -358,6 +358,54 @@ fn the_callers_home_files_are_hidden() {
     }
 }
 
+/// Host daemons' sockets under /run (docker, agents, D-Bus) are out of reach:
+/// the block's /run holds none of the host's entries (but NixOS's system
+/// links and the resolver's folder).
+#[test]
+fn host_sockets_under_run_are_out_of_reach() {
+    if !have_jail() {
+        return;
+    }
+    let kept = [
+        "current-system",
+        "booted-system",
+        "opengl-driver",
+        "wrappers",
+    ];
+    let host: Vec<String> = std::fs::read_dir("/run")
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !kept.contains(&n.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if host.is_empty() {
+        eprintln!("skipping: the host's /run is empty, nothing to hide");
+        return;
+    }
+    let book = Book::new("run-sockets");
+    let r = book.run(&[]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let line = |prefix: &str| {
+        r.stdout
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("no {prefix:?} line in {}", r.stdout))
+            .to_string()
+    };
+    let seen = line("| run:");
+    let resolver = std::fs::canonicalize("/etc/resolv.conf").unwrap_or_default();
+    for name in &host {
+        let resolves = resolver.starts_with(Path::new("/run").join(name));
+        assert!(
+            resolves || !seen.split_whitespace().any(|n| n == name),
+            "/run/{name} of the host is visible: {seen}"
+        );
+    }
+    assert_eq!(line("| sockets:").trim(), "", "{}", r.stdout);
+}
+
 // 4. The real HOME is the block's HOME; network without needs=network.
 
 #[test]

@@ -15,7 +15,9 @@
 //!   the folder's `tmp` as `/tmp`) and host paths the book names
 //!   (`[check] writable`, `/nix` for pages that need nix); the caller's HOME
 //!   is an empty tmpfs but for the paths the page's environment names in it
-//!   (read-only, cargo's `credentials.toml` emptied). Killing the holder
+//!   (read-only, cargo's `credentials.toml` emptied), and `/run`, where host
+//!   daemons' sockets are, is empty (a read-only bind does not stop
+//!   `connect(2)`). Killing the holder
 //!   ends the namespace, so nothing started by a page, whatever it did to its
 //!   session or process group, outlives it; `--die-with-parent` does the
 //!   same when docs-check itself is killed.
@@ -354,6 +356,15 @@ fn mounts(policy: &Policy) -> Vec<OsString> {
         a.push(from.into());
         a.push(to.into());
     };
+    // Host daemons listen under /run (docker, the caller's ssh and gpg
+    // agents, D-Bus), and a read-only root does not stop connect(2) to a
+    // socket: /run is empty but for the resolver's file and NixOS's system.
+    if Path::new("/run").is_dir() {
+        a.extend(["--tmpfs".into(), "/run".into()]);
+        for keep in run_kept() {
+            a.extend(["--ro-bind".into(), keep.clone().into(), keep.into()]);
+        }
+    }
     for h in policy
         .hidden
         .iter()
@@ -382,6 +393,28 @@ fn mounts(policy: &Policy) -> Vec<OsString> {
         }
     }
     a
+}
+
+/// What of /run blocks still see: NixOS's system folders and the folder of
+/// `/etc/resolv.conf` when it lives there (systemd-resolved, resolvconf).
+fn run_kept() -> Vec<PathBuf> {
+    let mut kept: Vec<PathBuf> = [
+        "current-system",
+        "booted-system",
+        "opengl-driver",
+        "wrappers",
+    ]
+    .iter()
+    .map(|n| Path::new("/run").join(n))
+    .filter(|p| p.exists())
+    .collect();
+    let resolver = std::fs::canonicalize("/etc/resolv.conf").ok();
+    if let Some(dir) = resolver.as_deref().and_then(Path::parent)
+        && dir.starts_with("/run")
+    {
+        kept.push(dir.to_path_buf());
+    }
+    kept
 }
 
 /// The page's holder: the init of its PID namespace, living until we kill

@@ -550,6 +550,28 @@ fn bless_writes_through_a_symlink() {
 
 // 8. One bad file= aborts the whole run.
 
+/// A page that links out of the book is never written by bless.
+#[test]
+fn bless_never_writes_through_a_symlink_out_of_the_book() {
+    if !have_jail() {
+        return;
+    }
+    let book = Book::new("bless-link");
+    let outside = book.dir.path().join("outside.md");
+    std::fs::copy(book.path("src/real.md"), &outside).unwrap();
+    let before = std::fs::read(&outside).unwrap();
+    std::os::unix::fs::symlink("../../outside.md", book.path("src/link.md")).unwrap();
+    let r = book.run(&["--bless"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("src/link.md:1: a symlink to")
+            && r.stderr.contains("outside the book; not blessed"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(&outside).unwrap(), before);
+}
+
 #[test]
 fn a_file_that_cannot_be_written_fails_its_block_only() {
     if !have_jail() {

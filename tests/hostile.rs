@@ -789,6 +789,18 @@ fn fallback_ends_every_process_of_the_page() {
 // 1. A flake check's builder outlives its timeout.
 
 /// Is `nix` there? Without it: print why and return false, or panic in CI.
+/// Ending one page's leftovers in the fallback spares the other pages
+/// running beside it: their commands and what those started.
+#[test]
+fn fallback_spares_the_pages_running_beside() {
+    let book = Book::new("fallback-parallel");
+    let mut cmd = book.command(&["-j", "12"]);
+    cmd.env("GUIDEBOOK_ISOLATION", "fallback");
+    let r = out(cmd);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("18 passed"), "{}", r.stdout);
+}
+
 fn have_nix() -> bool {
     let found = Command::new("nix")
         .arg("--version")

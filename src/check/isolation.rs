@@ -277,12 +277,10 @@ impl Jail {
             let pid = h.child.id();
             reg.holders.retain(|&(p, _)| p != pid);
         } else if self.mechanism == Mechanism::Fallback {
-            let (started, others): (Vec<i32>, Vec<PathBuf>) = {
-                let reg = registry();
-                let others = reg.sessions.iter().map(|(r, _)| r.clone());
-                let others = others.filter(|r| *r != self.policy.root).collect();
-                (reg.sessions.iter().map(|(_, s)| *s).collect(), others)
-            };
+            let started: Vec<i32> = registry().sessions.iter().map(|(_, s)| *s).collect();
+            // Every page's sandbox exists before its first command starts.
+            let mut others = crate::check::sandbox::live();
+            others.retain(|r| *r != self.policy.root);
             kill_leftovers(&self.sessions, &self.policy.root, &started, &others);
             self.sessions.clear();
             registry()
@@ -579,6 +577,7 @@ fn kill_leftovers(sessions: &[i32], root: &Path, started: &[i32], others: &[Path
     let me = std::process::id() as i32;
     // SAFETY: getsid only reads.
     let my_session = unsafe { libc::getsid(0) };
+    let my_exe = std::fs::read_link("/proc/self/exe").ok();
     for _ in 0..20 {
         let mut found = false;
         let Ok(dir) = std::fs::read_dir("/proc") else {
@@ -605,9 +604,11 @@ fn kill_leftovers(sessions: &[i32], root: &Path, started: &[i32], others: &[Path
                         .is_some_and(|i| var[i + 1..].starts_with(dir))
                 })
             };
-            // Our own helpers (a `nix --version`) stay in our session.
+            // Our own helpers (a `nix --version`) stay in our session; a
+            // command of another page not yet exec'd is still our binary.
             let orphan = parent(pid) == Some(me)
                 && sid != my_session
+                && std::fs::read_link(entry.path().join("exe")).ok() != my_exe
                 && !started.contains(&pid)
                 && !others
                     .iter()

@@ -356,6 +356,20 @@ fn the_callers_home_files_are_hidden() {
             text
         );
     }
+    // A relative HOME (a folder of the current one) hides nothing and
+    // breaks nothing.
+    std::fs::create_dir(book.dir.path().join("relative-home")).unwrap();
+    let mut cmd = book.command(&[]);
+    cmd.env("HOME", "relative-home")
+        .env("HOSTILE_HOME", "relative-home");
+    let r = out(cmd);
+    // The block ran (up to `hostile-tool`, not on this PATH).
+    assert!(
+        r.stdout.contains("exit code 127"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
 }
 
 /// Host daemons' sockets under /run (docker, agents, D-Bus) are out of reach:

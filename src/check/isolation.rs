@@ -366,7 +366,7 @@ fn mounts(policy: &Policy) -> Vec<OsString> {
     for h in policy
         .hidden
         .iter()
-        .filter(|h| h.is_dir() && h.parent().is_some())
+        .filter(|h| h.is_absolute() && h.is_dir() && h.parent().is_some())
     {
         a.push("--tmpfs".into());
         a.push(h.into());

@@ -432,7 +432,9 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
     }
     let mut readable = visible_host_paths(&ctx.nix);
     // The caller's HOME (keys, tokens, credentials) is hidden, except what
-    // the page's environment or the `--nix` given names inside it.
+    // the page's environment or the `--nix` given names inside it, and the
+    // toolchain homes rustup makes there (`~/.rustup`, `~/.cargo`: a Rust
+    // tool found on the host execs into them whatever HOME says).
     let hidden: Vec<PathBuf> = home
         .clone()
         .filter(|_| !ctx.host_home)
@@ -446,6 +448,8 @@ fn run_page(page: &Page, ctx: &Ctx) -> Result<Vec<BlockResult>> {
                 .into_iter()
                 .chain(nix_dir.filter(|d| d.starts_with(h)).map(Path::to_path_buf)),
         );
+        let toolchains = [".rustup", ".cargo"].map(|d| h.join(d));
+        readable.extend(toolchains.into_iter().filter(|d| d.is_dir()));
     }
     let policy = Policy {
         root: sandbox.root().to_path_buf(),

@@ -1,15 +1,18 @@
-//! Loading a book: `book.toml`, then `SUMMARY.md`, then every page, parsed once.
+//! Loading a book: `book.toml`, then `SUMMARY.md`, then every page through
+//! the source stage (raw text, preprocess) and the one parse.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::config::{Config, LoadedConfig};
 use crate::error::{Error, Result};
-use crate::page::Page;
+use crate::markdown::Page;
+use crate::paths::{display_path, normalize};
+use crate::source::text::read_text;
+use crate::source::{RawSource, preprocess};
 use crate::summary::{self, SUMMARY_FILE, Summary};
-use crate::text::read_text;
 
 #[derive(Debug)]
 pub struct Book {
@@ -17,7 +20,7 @@ pub struct Book {
     pub root: PathBuf,
     pub config: Config,
     /// Non-fatal findings (ignored mdBook keys, pages not in SUMMARY.md).
-    pub warnings: Vec<String>,
+    pub warnings: crate::diagnostics::Warnings,
     pub summary: Summary,
     /// Every non-draft chapter, in reading order.
     pub pages: Vec<Page>,
@@ -87,7 +90,7 @@ impl Book {
                 ));
                 continue;
             }
-            let url = crate::render::nav::page_url(&rel);
+            let url = crate::paths::page_url(&rel);
             if let Some((other, other_line)) = outputs.get(&url) {
                 errors.push(Error::input(
                     &summary_display,
@@ -109,11 +112,7 @@ impl Book {
 
         let parsed: Vec<Result<Page>> = listed
             .par_iter()
-            .map(|(rel, _)| {
-                let full = book_src.join(rel);
-                let source = read_text(&full)?;
-                Page::parse(&display_path(&full), rel, source)
-            })
+            .map(|(rel, _)| load_page(&book_src, rel))
             .collect();
         let mut pages = Vec::with_capacity(parsed.len());
         let mut errors = Vec::new();
@@ -159,6 +158,24 @@ impl Book {
         self.by_rel.get(&normalize(rel)).copied()
     }
 
+    /// The reading-order indices of the pages whose text was read from the
+    /// file at `rel` (relative to the source folder), as their source maps
+    /// say: what `serve` renders again when that file changes. Today each
+    /// page reads its own file alone; with includes, a file may feed several.
+    pub fn pages_reading(&self, rel: &Path) -> Vec<usize> {
+        let own = self.index_of(rel);
+        let file = display_path(&self.root.join(&self.config.book.src).join(rel));
+        // A page read from its own file alone (every page, until includes)
+        // reads no other file: only the page at `rel` needs its map read.
+        self.pages
+            .iter()
+            .enumerate()
+            .filter(|(i, page)| Some(*i) == own || !page.source_map().is_identity())
+            .filter(|(_, page)| page.source_map().spans().iter().any(|s| s.file == file))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
     /// The title of the book, or of its summary, or a fallback.
     pub fn title(&self) -> String {
         self.config
@@ -168,6 +185,13 @@ impl Book {
             .or_else(|| self.summary.title.clone())
             .unwrap_or_else(|| "Book".into())
     }
+}
+
+/// The page at `rel` in the source folder `src_dir`: its raw text read,
+/// preprocessed, then parsed once. Every page of a book is loaded here.
+pub fn load_page(src_dir: &Path, rel: &Path) -> Result<Page> {
+    let raw = RawSource::read(src_dir, rel)?;
+    Page::from_resolved(preprocess(raw)?)
 }
 
 /// `.md` files under the source folder that SUMMARY.md does not list.
@@ -195,37 +219,6 @@ fn unlisted_pages(src: &Path, listed: &HashMap<PathBuf, usize>) -> Vec<String> {
             )
         })
         .collect()
-}
-
-/// A path without `.` components, as users like to read it.
-pub fn display_path(path: &Path) -> PathBuf {
-    let cleaned = normalize(path);
-    if cleaned.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        cleaned
-    }
-}
-
-/// Drop `.` components and fold `a/..`. A `..` that cannot be folded stays
-/// (`../../x` is still `../../x`), and `..` right after the root is dropped
-/// (`/..` is `/`).
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => match out.components().next_back() {
-                Some(Component::Normal(_)) => {
-                    out.pop();
-                }
-                Some(Component::RootDir) | Some(Component::Prefix(_)) => {}
-                _ => out.push(".."),
-            },
-            other => out.push(other.as_os_str()),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -267,6 +260,27 @@ mod tests {
         assert!(book.warnings[0].ends_with(
             "stray.md:1: page is not listed in SUMMARY.md, so it is neither rendered nor checked"
         ));
+    }
+
+    #[test]
+    fn a_file_is_read_by_the_pages_its_source_maps_name() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                (
+                    "src/SUMMARY.md",
+                    "# S\n\n- [One](one.md)\n- [Two](sub/two.md)\n",
+                ),
+                ("src/one.md", "# One\n"),
+                ("src/sub/two.md", "# Two\n"),
+                ("src/other.txt", "x\n"),
+            ],
+        );
+        let book = Book::load(dir.path()).unwrap();
+        assert_eq!(book.pages_reading(Path::new("sub/two.md")), [1]);
+        assert_eq!(book.pages_reading(Path::new("one.md")), [0]);
+        assert!(book.pages_reading(Path::new("other.txt")).is_empty());
     }
 
     #[test]

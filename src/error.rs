@@ -1,30 +1,9 @@
-//! Errors of the library. Every error about input carries its file and line.
+//! Errors of the library. Every error about input carries its file and line
+//! (a [`Location`], from [`crate::diagnostics`]).
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// A place in an input file: the path as the user knows it (relative to the
-/// book root where possible) and a 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-pub struct Location {
-    pub path: PathBuf,
-    pub line: usize,
-}
-
-impl Location {
-    pub fn new(path: impl Into<PathBuf>, line: usize) -> Self {
-        Location {
-            path: path.into(),
-            line,
-        }
-    }
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}", self.path.display(), self.line)
-    }
-}
+pub use crate::diagnostics::Location;
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -45,6 +24,9 @@ pub enum Error {
     /// The output folder is unsafe or unusable.
     #[error("{}: {message}", path.display())]
     Output { path: PathBuf, message: String },
+    /// A command-line argument that cannot be used (it has no file).
+    #[error("{0}")]
+    Usage(String),
     /// Several errors, each on its own line (all problems of a book at once).
     #[error("{}", join_lines(.0))]
     Many(Vec<Error>),
@@ -85,10 +67,11 @@ impl Error {
         }
     }
 
-    /// Is this error (or every error inside it) about the user's input?
+    /// Is this error (or every error inside it) about the user's input
+    /// (the book's files or the command line)?
     pub fn is_input(&self) -> bool {
         match self {
-            Error::Input { .. } | Error::Source { .. } => true,
+            Error::Input { .. } | Error::Source { .. } | Error::Usage(_) => true,
             Error::Many(all) => all.iter().all(Error::is_input),
             _ => false,
         }
@@ -102,48 +85,9 @@ pub fn read_to_string(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| Error::io(path, e))
 }
 
-/// 1-based line numbers from byte offsets of one text.
-#[derive(Debug, Clone)]
-pub struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
-    }
-
-    /// The 1-based line holding byte `offset`.
-    pub fn line(&self, offset: usize) -> usize {
-        match self.starts.binary_search(&offset) {
-            Ok(i) => i + 1,
-            Err(i) => i,
-        }
-    }
-
-    /// Byte offset where 1-based `line` starts.
-    pub fn start_of(&self, line: usize) -> Option<usize> {
-        self.starts.get(line.checked_sub(1)?).copied()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_index_maps_offsets_to_lines() {
-        let idx = LineIndex::new("ab\ncd\n\nef");
-        assert_eq!(idx.line(0), 1);
-        assert_eq!(idx.line(2), 1);
-        assert_eq!(idx.line(3), 2);
-        assert_eq!(idx.line(6), 3);
-        assert_eq!(idx.line(7), 4);
-        assert_eq!(idx.start_of(4), Some(7));
-        assert_eq!(idx.start_of(0), None);
-    }
 
     #[test]
     fn many_errors_print_one_per_line() {

@@ -1,23 +1,43 @@
 //! guidebook: a documentation-site generator whose code blocks are tests.
 //!
-//! The pipeline: [`config`] (book.toml) -> [`book`] (SUMMARY.md and pages,
-//! each parsed once into a [`page::Page`] whose code blocks are
-//! [`codeblock::CodeBlock`]s) -> the site renderer or the checker.
+//! The pipeline, a module per stage:
+//!
+//! ```text
+//! config (book.toml, a file per table)      summary (SUMMARY.md)
+//!        \                                   /
+//!         book: for each page, source (raw text -> preprocess, with a
+//!         source map) -> markdown (the one parse into a Page and its
+//!         CodeBlocks; one walker over the events)
+//!        /                                   \
+//! render (the site: pages, special pages,   check (docs-check: runs the
+//!  badges from report, highlight, nav,       blocks, writes the report)
+//!  search, links, theme, live, output)
+//! ```
+//!
+//! Beside them: [`diagnostics`] (locations, the line index, source maps,
+//! warnings) and [`error`]; [`paths`] (normalizing, page URLs, link
+//! decoding); [`fsutil`] (atomic writes); [`options`], the plain options
+//! the entry points take (the binaries own the command line, `src/cli/`).
+//! Each page is parsed once into its model; the renderer walks its events
+//! once more, parsing the text again rather than holding every page's
+//! events.
 
 pub mod book;
 pub mod check;
-pub mod cli;
-pub mod codeblock;
 pub mod config;
+pub mod diagnostics;
 pub mod error;
 pub mod fsutil;
+pub mod markdown;
 pub mod new_page;
-pub mod page;
+pub mod options;
+pub mod paths;
 pub mod render;
+pub mod report;
 pub mod serve;
+pub mod source;
 pub mod suggest;
 pub mod summary;
-pub mod text;
 
 pub use book::Book;
 pub use error::{Error, Result};

@@ -1,7 +1,9 @@
 use std::process::ExitCode;
 
+mod cli;
+
 use clap::Parser;
-use guidebook::cli::{BuildArgs, Cli, Command, NewArgs};
+use cli::{BuildArgs, Cli, Command, NewArgs};
 
 // Highlighting allocates many small, short-lived values; mimalloc serves
 // them markedly faster than the system allocator.
@@ -13,7 +15,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => report(build(&args)),
-        Command::Check(args) => match guidebook::check::run(&args) {
+        Command::Check(args) => match guidebook::check::run(&args.options()) {
             Ok(verdict) => ExitCode::from(verdict.exit_code() as u8),
             Err(e) => {
                 eprintln!("error: {e}");
@@ -21,12 +23,14 @@ fn main() -> ExitCode {
             }
         },
         Command::New(args) => report(new_page(&args)),
-        Command::Serve(args) => report(guidebook::serve::serve(&args).map_err(Into::into)),
+        Command::Serve(args) => {
+            report(guidebook::serve::serve(&args.options()).map_err(Into::into))
+        }
     }
 }
 
 fn build(args: &BuildArgs) -> anyhow::Result<()> {
-    let report = guidebook::render::build(args)?;
+    let report = guidebook::render::build(&args.options())?;
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }

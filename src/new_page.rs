@@ -4,9 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::book::{Book, display_path};
+use crate::book::Book;
 use crate::error::{Error, Result};
-use crate::page::slug;
+use crate::markdown::page::slug;
+use crate::paths::display_path;
 use crate::summary::{SUMMARY_FILE, SummaryItem};
 
 const TEMPLATE: &str = include_str!("templates/edge-case.md");
@@ -25,7 +26,7 @@ pub struct NewPage {
 pub fn new_edge_case(root: &Path, title: &str) -> Result<NewPage> {
     let title = title.trim();
     if title.is_empty() || title.contains(['\n', '[', ']']) {
-        return Err(Error::Other(format!(
+        return Err(Error::Usage(format!(
             "`{title}` is not a usable page title (one line, no brackets)"
         )));
     }
@@ -45,21 +46,22 @@ pub fn new_edge_case(root: &Path, title: &str) -> Result<NewPage> {
     let rel = place.dir.join(format!("{}.md", slug(title)));
     let full = src.join(&rel);
     if full.exists() {
-        return Err(Error::Other(format!(
-            "{} already exists; choose another title",
-            display_path(&full).display()
-        )));
+        return Err(Error::Source {
+            path: display_path(&full),
+            message: "the file already exists; choose another title".into(),
+        });
     }
-    if book
+    if let Some(same) = book
         .summary
         .chapters()
         .iter()
-        .any(|c| c.title.eq_ignore_ascii_case(title))
+        .find(|c| c.title.eq_ignore_ascii_case(title))
     {
-        return Err(Error::Other(format!(
-            "a chapter titled `{title}` is already in {}",
-            summary_display.display()
-        )));
+        return Err(Error::input(
+            &summary_display,
+            same.line,
+            format!("a chapter titled `{title}` is already listed here"),
+        ));
     }
 
     let link_target = rel.to_string_lossy().replace(' ', "%20");
@@ -183,7 +185,7 @@ fn insert_line_after(text: &str, after: usize, entry: &str) -> (String, usize) {
     }
     out.push_str(entry);
     out.push('\n');
-    let line = out.lines().count();
+    let line = crate::diagnostics::LineIndex::new(&out).count(out.len());
     (out, line)
 }
 

@@ -11,8 +11,8 @@ use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
-use crate::cli::{BuildArgs, ServeArgs};
 use crate::error::{Error, Result};
+use crate::options::{BuildOptions, ServeOptions};
 use crate::render::live::{LiveSite, Update};
 
 /// How long the files must stay unchanged before the site is updated: an
@@ -30,8 +30,8 @@ struct State {
 
 type Shared = Arc<(Mutex<State>, Condvar)>;
 
-pub fn serve(args: &ServeArgs) -> Result<()> {
-    let build_args = BuildArgs {
+pub fn serve(args: &ServeOptions) -> Result<()> {
+    let build_args = BuildOptions {
         book_dir: args.book_dir.clone(),
         dest_dir: args.dest_dir.clone(),
         checks: None,
@@ -65,7 +65,7 @@ pub fn serve(args: &ServeArgs) -> Result<()> {
 
 /// Watch book.toml, the source folder and theme/; update the site on change.
 fn watch(
-    args: &BuildArgs,
+    args: &BuildOptions,
     mut live: LiveSite,
     shared: Shared,
 ) -> Result<notify::RecommendedWatcher> {
@@ -191,7 +191,7 @@ fn respond(request: tiny_http::Request, dest: &Path, shared: &Shared) {
 
 /// The file a URL path names inside `dest`, refusing anything outside it.
 fn resolve(dest: &Path, url: &str) -> Option<PathBuf> {
-    let decoded = url.replace("%20", " ");
+    let decoded = crate::paths::percent_decode(url);
     let rel = Path::new(decoded.trim_start_matches('/'));
     if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
         return None;

@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use crate::error::{Error, LineIndex, Result};
+use crate::diagnostics::LineIndex;
+use crate::error::{Error, Result};
 
 pub const SUMMARY_FILE: &str = "SUMMARY.md";
 
@@ -204,7 +205,7 @@ impl<'a> SummaryParser<'a, '_> {
         let path = if dest.is_empty() {
             None
         } else {
-            let decoded = dest.replace("%20", " ");
+            let decoded = crate::paths::percent_decode(dest);
             if decoded.contains("://") || decoded.starts_with('/') {
                 return Err(self.err(
                     offset,

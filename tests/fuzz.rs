@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use guidebook::check::console;
 use guidebook::check::report::{BlockResult, CommandResult, Status};
-use guidebook::codeblock::BlockKind;
+use guidebook::markdown::codeblock::BlockKind;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
@@ -80,7 +80,7 @@ fn markdownish() -> impl Strategy<Value = String> {
 fn info_strings() {
     let page = Path::new("p.md");
     fuzz("info string", markdownish(), |info| {
-        let _ = guidebook::codeblock::parse_info(&info, page, 1);
+        let _ = guidebook::markdown::codeblock::parse_info(&info, page, 1);
         Ok(())
     });
 }

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use guidebook::page::Page;
+use guidebook::markdown::Page;
 use guidebook::render::html::render;
 
 fn html(source: &str) -> String {

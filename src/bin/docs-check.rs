@@ -1,8 +1,11 @@
 //! `docs-check`: run the command blocks of a book. Exit 0 when every block
 //! passed, 1 when one failed, 2 for bad input or usage.
 
+#[path = "../cli/check.rs"]
+mod check_args;
+
+use check_args::CheckArgs;
 use clap::Parser;
-use guidebook::cli::CheckArgs;
 
 fn main() {
     let args = CheckArgs::parse();
@@ -18,6 +21,6 @@ fn main() {
 }
 
 fn run(args: &CheckArgs) -> anyhow::Result<i32> {
-    let verdict = guidebook::check::run(args)?;
+    let verdict = guidebook::check::run(&args.options())?;
     Ok(verdict.exit_code())
 }

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use super::report::{BlockResult, Status};
 use crate::book::Book;
 use crate::error::{Error, Result};
-use crate::page::Page;
+use crate::markdown::Page;
 
 /// What bless did.
 #[derive(Debug, Default)]
@@ -69,7 +69,7 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
             };
             // The block's lines as written (pulldown-cmark gives `\n` for CRLF).
             let Some(text) = page
-                .source
+                .text
                 .get(range.clone())
                 .filter(|src| *src == block.text || src.replace("\r\n", "\n") == block.text)
             else {
@@ -132,7 +132,7 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
         edits.sort_by_key(|e| e.range.start);
         // Drop the edits of blocks that would not read back, until the rest do.
         let out = loop {
-            let out = apply(&page.source, &edits);
+            let out = apply(&page.text, &edits);
             let bad = misread_blocks(page, &out, &edits);
             if bad.is_empty() {
                 break out;
@@ -168,13 +168,13 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
         let raw = String::from_utf8(now).ok();
         let written = raw
             .as_deref()
-            .filter(|raw| crate::text::normalize_text(raw.to_string()) == page.source)
-            .and_then(|raw| in_file_bytes(raw, &page.source, &edits))
-            .filter(|w| crate::text::normalize_text(w.clone()) == out);
+            .filter(|raw| crate::source::text::normalize_text(raw.to_string()) == page.text)
+            .and_then(|raw| in_file_bytes(raw, &page.text, &edits))
+            .filter(|w| crate::source::text::normalize_text(w.clone()) == out);
         let Some(written) = written else {
             errors.push(Error::input(
                 path,
-                first_changed_line(&page.source, raw.as_deref().unwrap_or("").as_bytes()),
+                first_changed_line(&page.text, raw.as_deref().unwrap_or("").as_bytes()),
                 "the page changed while docs-check ran; not blessed (run docs-check --bless again)",
             ));
             continue;

@@ -37,11 +37,12 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::book::{Book, display_path, normalize};
-use crate::cli::{CheckArgs, ReportFormat};
-use crate::codeblock::{BlockKind, CodeBlock, Shell};
+use crate::book::Book;
 use crate::error::{Error, Result};
-use crate::page::Page;
+use crate::markdown::Page;
+use crate::markdown::codeblock::{BlockKind, CodeBlock, Shell};
+use crate::options::{CheckOptions as CheckArgs, ReportFormat};
+use crate::paths::{display_path, normalize};
 use env::Env;
 use isolation::{Jail, Mechanism, Policy};
 use needs::Needs;
@@ -406,7 +407,7 @@ fn list(selected: &[(&Page, Vec<&CodeBlock>)]) -> String {
                 page.path.display(),
                 b.line,
                 b.lang,
-                b.summary()
+                b.first_line()
             );
             if let Some(reason) = &b.annotations.skip {
                 line.push_str(&format!("\t(skip: {reason})"));

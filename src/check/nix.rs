@@ -31,8 +31,8 @@ use crate::check::env::Env;
 use crate::check::isolation::Jail;
 use crate::check::report::{BlockResult, ChannelResult, CommandResult, Status};
 use crate::check::session::ShellLauncher;
-use crate::codeblock::{CodeBlock, Shell};
 use crate::config::InputRefs;
+use crate::markdown::codeblock::{CodeBlock, Shell};
 
 /// Skip reason when `nix` is missing.
 pub const NOT_FOUND: &str = "needs nix: `nix` not found on PATH";
@@ -1173,7 +1173,7 @@ mod tests {
             line,
             index: 0,
             lang: "nix".into(),
-            kind: crate::codeblock::BlockKind::Flake,
+            kind: crate::markdown::codeblock::BlockKind::Flake,
             status,
             reason: None,
             message: Some("boom".into()),
@@ -1212,7 +1212,7 @@ mod tests {
 
     #[test]
     fn blocks_that_depend_on_the_flake() {
-        let page = crate::page::test_page(
+        let page = crate::markdown::page::test_page(
             "```console shell=devshell\n$ cargo -V\n```\n\n```console\n$ nix flake metadata\n```\n\n```sh needs=nix\ntrue\n```\n\n```console\n$ cargo -V\n```\n",
         )
         .unwrap();

@@ -5,7 +5,8 @@ use serde::Serialize;
 
 use super::nav::{NavItem, NavLink};
 use crate::config::Config;
-use crate::page::Page;
+use crate::markdown::Page;
+pub use crate::paths::url_path;
 
 #[derive(Debug, Serialize)]
 pub struct Context<'a> {
@@ -42,7 +43,7 @@ impl BookContext {
         let urls = |paths: &[std::path::PathBuf]| {
             paths
                 .iter()
-                .map(|p| url_path(&crate::book::normalize(p)))
+                .map(|p| url_path(&crate::paths::normalize(p)))
                 .collect()
         };
         BookContext {
@@ -72,7 +73,7 @@ pub struct PageContext<'a> {
     pub is_404: bool,
     /// Results of docs-check for the page's checked blocks; `None` when
     /// the page has none.
-    pub checks: Option<super::checks::PageChecks>,
+    pub checks: Option<super::badges::PageChecks>,
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -98,7 +99,7 @@ pub fn toc(page: &Page) -> Vec<TocEntry<'_>> {
 /// The source file of the page at `rel` (in the source folder), relative to
 /// the book root, with `/` separators: `content/faq.md`.
 pub fn source_path(config: &Config, rel: &std::path::Path) -> String {
-    url_path(&crate::book::normalize(&config.book.src.join(rel)))
+    url_path(&crate::paths::normalize(&config.book.src.join(rel)))
 }
 
 /// The edit link of a page, from `edit-url-template`.
@@ -109,11 +110,6 @@ pub fn edit_url(config: &Config, source_path: &str) -> Option<String> {
         .edit_url_template
         .as_ref()
         .map(|t| t.replace("{path}", source_path))
-}
-
-/// A relative path written with `/`.
-pub fn url_path(path: &std::path::Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
 }
 
 #[cfg(test)]

@@ -4,9 +4,13 @@
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 
-use super::checks::{self, CheckReport};
+use super::badges;
+use super::escape::escape_html;
 use super::highlight::highlight;
-use crate::page::Page;
+use crate::markdown::Page;
+use crate::markdown::walk::{BlockNode, Node, Spanned, Walk, walk_parsed};
+use crate::paths::md_to_html;
+use crate::report::CheckReport;
 
 /// The HTML of a page's content (checked blocks marked "not checked").
 pub fn render(page: &Page) -> String {
@@ -20,8 +24,8 @@ pub fn render_with(page: &Page, report: Option<&CheckReport>) -> String {
 }
 
 /// [`render_with`] from the page's events, already parsed.
-pub fn render_events(page: &Page, events: &[Event<'_>], report: Option<&CheckReport>) -> String {
-    let mut out = String::with_capacity(page.source.len() * 2);
+pub fn render_events(page: &Page, events: &[Spanned<'_>], report: Option<&CheckReport>) -> String {
+    let mut out = String::with_capacity(page.text.len() * 2);
     pulldown_cmark::html::push_html(&mut out, Events::new(page, events, report));
     out
 }
@@ -30,49 +34,34 @@ pub fn render_events(page: &Page, events: &[Event<'_>], report: Option<&CheckRep
 /// code blocks.
 struct Events<'p, 'e> {
     page: &'p Page,
-    events: &'p [Event<'e>],
-    pos: usize,
-    /// Index of the next code block among `page.blocks`.
-    block: usize,
+    nodes: Walk<'e, std::slice::Iter<'p, Spanned<'e>>>,
     report: Option<&'p CheckReport>,
 }
 
 impl<'p, 'e> Events<'p, 'e> {
-    fn new(page: &'p Page, events: &'p [Event<'e>], report: Option<&'p CheckReport>) -> Self {
+    fn new(page: &'p Page, events: &'p [Spanned<'e>], report: Option<&'p CheckReport>) -> Self {
         Events {
             page,
-            events,
-            pos: 0,
-            block: 0,
+            nodes: walk_parsed(events),
             report,
         }
     }
 
-    /// Consume a code block's events up to its end; its HTML, or `None` for
-    /// a hidden block.
-    fn code_block(&mut self) -> Option<String> {
-        let mut text = String::new();
-        while let Some(event) = self.events.get(self.pos) {
-            self.pos += 1;
-            match event {
-                Event::End(TagEnd::CodeBlock) => break,
-                Event::Text(t) => text.push_str(t),
-                _ => {}
-            }
-        }
-        let block = self.page.blocks.get(self.block);
-        self.block += 1;
+    /// The HTML of a code block, or `None` for a hidden block.
+    fn code_block(&self, node: &BlockNode<'_>) -> Option<String> {
+        let block = self.page.blocks.get(node.index);
         let lang = block.map(|b| b.lang.as_str()).unwrap_or("");
         if block.is_some_and(|b| b.annotations.hidden) {
             return None;
         }
-        let html = code_block_html(lang, &text);
+        let text = block.map(|b| b.text.as_str()).unwrap_or("");
+        let html = code_block_html(lang, text);
         match block.filter(|b| b.is_checked()) {
             Some(b) => {
                 let body = html.strip_suffix("</div>\n").unwrap_or(&html);
                 Some(format!(
                     "{body}{}</div>\n",
-                    checks::block_badge(self.report, b)
+                    badges::block_badge(self.report, b)
                 ))
             }
             None => Some(html),
@@ -80,13 +69,18 @@ impl<'p, 'e> Events<'p, 'e> {
     }
 }
 
-impl<'p, 'e: 'p> Iterator for Events<'p, 'e> {
-    type Item = Event<'p>;
+impl<'p, 'e> Iterator for Events<'p, 'e> {
+    type Item = Event<'e>;
 
-    fn next(&mut self) -> Option<Event<'p>> {
+    fn next(&mut self) -> Option<Event<'e>> {
         loop {
-            let event = self.events.get(self.pos)?;
-            self.pos += 1;
+            let event = match self.nodes.next()?.0 {
+                Node::CodeBlock(node) => match self.code_block(&node) {
+                    Some(html) => return Some(Event::Html(CowStr::from(html))),
+                    None => continue,
+                },
+                Node::Event((event, _)) => event,
+            };
             let html = match event {
                 Event::Start(Tag::Heading {
                     level, id, classes, ..
@@ -110,10 +104,6 @@ impl<'p, 'e: 'p> Iterator for Events<'p, 'e> {
                     )
                 }
                 Event::End(TagEnd::BlockQuote(Some(_))) => "</div>\n".to_string(),
-                Event::Start(Tag::CodeBlock(_)) => match self.code_block() {
-                    Some(html) => html,
-                    None => continue,
-                },
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -158,82 +148,12 @@ pub fn code_block_html(lang: &str, text: &str) -> String {
     }
 }
 
-/// Is `dest` a link leaving the site (`https:`, `mailto:`, `//host`)?
-pub fn is_external(dest: &str) -> bool {
-    if dest.starts_with("//") {
-        return true;
-    }
-    match dest.find(':') {
-        Some(i) => {
-            let scheme = &dest[..i];
-            !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-                && !dest[..i].contains('/')
-        }
-        None => false,
-    }
-}
-
-/// A link to `page.md` or `dir/README.md` (with an optional `#anchor`)
-/// becomes a link to its rendered page; other links are unchanged.
-pub fn md_to_html(dest: &str) -> String {
-    if is_external(dest) || dest.starts_with('#') {
-        return dest.to_string();
-    }
-    let (path, fragment) = match dest.find(['#', '?']) {
-        Some(i) => dest.split_at(i),
-        None => (dest, ""),
-    };
-    match path.strip_suffix(".md") {
-        Some(stem) => {
-            let stem = match stem.rsplit_once('/') {
-                Some((dir, "README")) => format!("{dir}/index"),
-                None if stem == "README" => "index".to_string(),
-                _ => stem.to_string(),
-            };
-            format!("{stem}.html{fragment}")
-        }
-        None => dest.to_string(),
-    }
-}
-
-/// Escape text for HTML content and attribute values.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn page(src: &str) -> Page {
-        crate::page::test_page(src).unwrap()
-    }
-
-    #[test]
-    fn rewrites_markdown_links() {
-        assert_eq!(md_to_html("faq.md"), "faq.html");
-        assert_eq!(md_to_html("../fix/lock.md#why"), "../fix/lock.html#why");
-        assert_eq!(md_to_html("README.md"), "index.html");
-        assert_eq!(md_to_html("sub/README.md#a"), "sub/index.html#a");
-        assert_eq!(md_to_html("https://x.org/a.md"), "https://x.org/a.md");
-        assert_eq!(md_to_html("#top"), "#top");
-        assert_eq!(md_to_html("img/a.png"), "img/a.png");
-        assert!(is_external("mailto:a@b"));
-        assert!(!is_external("dir/a:b.md"));
+        crate::markdown::page::test_page(src).unwrap()
     }
 
     #[test]

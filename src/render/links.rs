@@ -5,26 +5,26 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::html::is_external;
-use crate::book::{Book, normalize};
+use crate::book::Book;
 use crate::error::{Error, Result};
-use crate::page::Page;
+use crate::markdown::Page;
+use crate::paths::{is_external, normalize, percent_decode};
 
 /// Check the links of every page of `book`.
-pub fn check(book: &Book) -> Result<()> {
+pub fn validate(book: &Book) -> Result<()> {
     let src = book.root.join(&book.config.book.src);
     let errors: Vec<Error> = book
         .pages
         .par_iter()
-        .flat_map_iter(|page| check_page(book, &src, page))
+        .flat_map_iter(|page| page_errors(book, &src, page))
         .collect();
     Error::from_many(errors)
 }
 
-fn check_page(book: &Book, src: &Path, page: &Page) -> Vec<Error> {
+fn page_errors(book: &Book, src: &Path, page: &Page) -> Vec<Error> {
     let mut errors = Vec::new();
     for link in &page.links {
-        if let Err(reason) = check_link(book, src, page, &link.dest) {
+        if let Err(reason) = broken_reason(book, src, page, &link.dest) {
             errors.push(Error::input(
                 &page.path,
                 link.line,
@@ -35,7 +35,7 @@ fn check_page(book: &Book, src: &Path, page: &Page) -> Vec<Error> {
     errors
 }
 
-fn check_link(book: &Book, src: &Path, page: &Page, dest: &str) -> Result<(), String> {
+fn broken_reason(book: &Book, src: &Path, page: &Page, dest: &str) -> Result<(), String> {
     if dest.is_empty() || is_external(dest) || dest.starts_with('/') {
         return Ok(());
     }
@@ -54,7 +54,7 @@ fn check_link(book: &Book, src: &Path, page: &Page, dest: &str) -> Result<(), St
         return Err("it points outside the source folder, which is not part of the site".into());
     }
     let shown = |p: &Path| {
-        crate::book::display_path(&src.join(p))
+        crate::paths::display_path(&src.join(p))
             .display()
             .to_string()
     };
@@ -85,11 +85,7 @@ fn check_link(book: &Book, src: &Path, page: &Page, dest: &str) -> Result<(), St
 
 /// The page rendered to `stem.html`.
 fn html_page<'b>(book: &'b Book, stem: &Path) -> Option<&'b Page> {
-    let mut candidates = vec![stem.with_extension("md")];
-    if stem.file_name().is_some_and(|n| n == "index") {
-        candidates.push(stem.with_file_name("README.md"));
-    }
-    candidates
+    crate::paths::sources_of_stem(stem)
         .iter()
         .find_map(|c: &PathBuf| book.page(c))
         .or_else(|| {
@@ -106,28 +102,6 @@ fn anchor(page: &Page, id: &str, where_: &str) -> Result<(), String> {
         let hint = crate::suggest::did_you_mean(id, known.iter().copied());
         Err(format!("no heading or anchor `#{id}` on {where_}{hint}"))
     }
-}
-
-/// Decode `%XX` escapes (spaces in file names are written `%20`).
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
-                .ok()
-                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -160,7 +134,7 @@ mod tests {
                 "# B\n\n## Deep\n\n[ok](../a.md) [bad](../stray.md) [bad](../../x.md) [ok](../index.html)\n",
             ),
         ]);
-        let msg = check(&book).unwrap_err().to_string();
+        let msg = validate(&book).unwrap_err().to_string();
         let lines: Vec<&str> = msg.lines().collect();
         assert_eq!(lines.len(), 5, "{msg}");
         assert!(
@@ -181,11 +155,5 @@ mod tests {
             "{msg}"
         );
         assert!(lines[4].contains("outside the source folder"), "{msg}");
-    }
-
-    #[test]
-    fn decodes_percent_escapes() {
-        assert_eq!(percent_decode("a%20b.md"), "a b.md");
-        assert_eq!(percent_decode("100%"), "100%");
     }
 }

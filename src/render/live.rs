@@ -11,13 +11,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use super::output::SiteDir;
-use super::{BuildReport, Built, Site, build_keeping, links, search};
-use crate::book::display_path;
-use crate::cli::BuildArgs;
+use super::site::Built;
+use super::{BuildReport, build_keeping, links};
 use crate::error::{Error, Result};
-use crate::page::Page;
+use crate::options::BuildOptions;
 use crate::summary::SUMMARY_FILE;
-use crate::text::read_text;
 
 /// What an update did.
 #[derive(Debug)]
@@ -35,7 +33,7 @@ pub enum Update {
 }
 
 pub struct LiveSite {
-    args: BuildArgs,
+    args: BuildOptions,
     built: Built,
     /// The output folder, as the user named it.
     dest: PathBuf,
@@ -49,7 +47,7 @@ pub struct LiveSite {
 
 impl LiveSite {
     /// Build the whole site, keeping what a page update needs.
-    pub fn build(args: &BuildArgs) -> Result<(LiveSite, BuildReport)> {
+    pub fn build(args: &BuildOptions) -> Result<(LiveSite, BuildReport)> {
         let (report, built) = build_keeping(args)?;
         let src = built.book.root.join(&built.book.config.book.src);
         let src = std::fs::canonicalize(&src).unwrap_or(src);
@@ -102,18 +100,22 @@ impl LiveSite {
         let mut pages = Vec::new();
         for path in changed {
             let path = absolute(path)?;
-            let page = path
+            let reading = path
                 .strip_prefix(&self.src)
-                .ok()
-                .and_then(|rel| self.built.book.index_of(rel));
-            match page {
-                Some(i) if path.is_file() => {
+                .map(|rel| self.built.book.pages_reading(rel))
+                .unwrap_or_default();
+            if reading.is_empty() {
+                if path.exists() || path.ends_with(SUMMARY_FILE) {
+                    return None;
+                }
+            } else if path.is_file() {
+                for i in reading {
                     if !pages.contains(&i) {
                         pages.push(i);
                     }
                 }
-                None if !path.exists() && !path.ends_with(SUMMARY_FILE) => {}
-                _ => return None,
+            } else {
+                return None;
             }
         }
         Some(pages)
@@ -127,10 +129,7 @@ impl LiveSite {
         let mut errors = Vec::new();
         for &i in indices {
             let rel = book.pages[i].rel.clone();
-            let full = src.join(&rel);
-            let page =
-                read_text(&full).and_then(|source| Page::parse(&display_path(&full), &rel, source));
-            match page {
+            match crate::book::load_page(&src, &rel) {
                 Ok(p) => parsed.push((i, p)),
                 Err(Error::Many(many)) => errors.extend(many),
                 Err(e) => errors.push(e),
@@ -142,39 +141,16 @@ impl LiveSite {
         for (i, page) in parsed {
             old.push((i, std::mem::replace(&mut book.pages[i], page)));
         }
-        if let Err(e) = links::check(book) {
+        if let Err(e) = links::validate(book) {
             for (i, page) in old {
                 book.pages[i] = page;
             }
             return Err(e);
         }
 
-        let built = &self.built;
         let out = SiteDir::live(&self.dest);
-        let site = Site::new(
-            &built.book,
-            &built.theme,
-            built.report.as_ref(),
-            &out,
-            self.args.live_reload.as_deref(),
-        );
-        let mut fresh = Vec::new();
-        for &i in indices {
-            fresh.push((i, site.page(i, &built.book.pages[i])?));
-        }
-        if indices.contains(&0) {
-            site.index_page()?;
-        }
-        site.status_page()?;
-        for (i, sections) in fresh {
-            let docs = sections
-                .iter()
-                .map(|s| search::Doc::new(s, &mut self.built.terms))
-                .collect();
-            self.built.docs[i] = docs;
-        }
-        let index = search::index_js(&self.built.terms, self.built.docs.iter().flatten());
-        out.write(Path::new("searchindex.js"), index.as_bytes())?;
+        self.built
+            .render_again(indices, &out, self.args.live_reload.as_deref())?;
         Ok(Update::Pages {
             pages: indices
                 .iter()
@@ -203,7 +179,7 @@ mod tests {
         fs::write(p, text).unwrap();
     }
 
-    fn book() -> (tempfile::TempDir, BuildArgs) {
+    fn book() -> (tempfile::TempDir, BuildOptions) {
         let dir = tempfile::tempdir().unwrap();
         write(
             dir.path(),
@@ -216,7 +192,7 @@ mod tests {
             "# One\n\nSee [two](two.md#two).\n",
         );
         write(dir.path(), "src/two.md", "# Two\n\nSecond page.\n");
-        let args = BuildArgs {
+        let args = BuildOptions {
             book_dir: dir.path().to_path_buf(),
             dest_dir: Some(dir.path().join("site")),
             checks: None,

@@ -8,10 +8,9 @@
 //! grows linearly with the number of pages. A collapsed part then carries
 //! the URL of its first page.
 
-use std::path::Path;
-
 use serde::Serialize;
 
+use crate::paths::page_url;
 use crate::summary::{Chapter, Summary, SummaryItem};
 
 pub const COLLAPSE_ABOVE: usize = 300;
@@ -195,23 +194,6 @@ fn chapter(c: &Chapter, numbered: bool, pages: &mut Vec<NavLink>) -> Entry {
     }
 }
 
-/// The URL (relative to the site root) of the page at `rel` in the source
-/// folder: `fix/lockfile.md` -> `fix/lockfile.html`, `README.md` -> `index.html`.
-pub fn page_url(rel: &Path) -> String {
-    let rel = crate::book::normalize(rel);
-    let mut s = rel.to_string_lossy().replace('\\', "/");
-    if let Some(stem) = s.strip_suffix(".md") {
-        s = stem.to_string();
-    }
-    if s == "README" {
-        s = "index".into();
-    } else if let Some(dir) = s.strip_suffix("/README") {
-        s = format!("{dir}/index");
-    }
-    s.push_str(".html");
-    s
-}
-
 /// The prefix leading from the page at `url` back to the site root.
 pub fn root_of(url: &str) -> String {
     "../".repeat(url.matches('/').count())
@@ -220,6 +202,7 @@ pub fn root_of(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn summary() -> Summary {
         crate::summary::parse(

@@ -51,7 +51,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
             .map_err(|e| Error::io(Path::new("."), e))?
             .join(path)
     };
-    let path = crate::book::normalize(&path);
+    let path = crate::paths::normalize(&path);
     // Canonicalize the longest existing ancestor, keep the rest as written.
     let mut existing = path.as_path();
     let mut rest = Vec::new();
@@ -73,7 +73,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
 
 /// Refuse `dest` when replacing it could destroy the book or anything else
 /// guidebook did not make. `shown` is the folder as the user named it.
-pub fn check_dest(dest: &Path, book_root: &Path, src: &Path) -> Result<()> {
+pub fn guard_dest(dest: &Path, book_root: &Path, src: &Path) -> Result<()> {
     let abs = absolute(dest)?;
     let root = absolute(book_root)?;
     let src = absolute(src)?;
@@ -198,7 +198,7 @@ impl SiteDir {
     /// folder made in its place), so that nothing is written through it to
     /// a file outside the site.
     fn prepare(&self, rel: &Path) -> Result<PathBuf> {
-        let rel = crate::book::normalize(rel);
+        let rel = crate::paths::normalize(rel);
         if interrupt::interrupted() {
             return Err(refuse(&rel, "the build was interrupted"));
         }
@@ -330,23 +330,7 @@ fn overwrite(path: &Path, data: &[u8]) -> std::io::Result<()> {
 
 /// Replace `path` by a new file with `data`, renamed over it.
 fn replace(path: &Path, data: &[u8]) -> Result<()> {
-    use std::io::Write as _;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".guidebook-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(data).map_err(|e| Error::io(tmp.path(), e))?;
-    // Temporary files are private; site files are for everyone to read.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        let _ = tmp
-            .as_file()
-            .set_permissions(fs::Permissions::from_mode(0o644));
-    }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
-    Ok(())
+    crate::fsutil::replace(path, data, crate::fsutil::Mode::Public, false)
 }
 
 /// A site being rendered into a temporary folder next to its destination.
@@ -364,7 +348,7 @@ pub struct Staging {
 impl Staging {
     /// Lock `dest`, then create `.NAME.tmp-XXXX` next to it (creating
     /// `dest`'s parent), taking over `.NAME.previous` when there is one.
-    /// Call [`check_dest`] first.
+    /// Call [`guard_dest`] first.
     pub fn new(dest: &Path) -> Result<Staging> {
         let abs = absolute(dest)?;
         let parent = abs
@@ -560,9 +544,9 @@ mod tests {
             root.join("content/../content"),
             PathBuf::from("/"),
         ] {
-            assert!(check_dest(&bad, &root, &src).is_err(), "{}", bad.display());
+            assert!(guard_dest(&bad, &root, &src).is_err(), "{}", bad.display());
         }
-        assert!(check_dest(&root.join("book"), &root, &src).is_ok());
+        assert!(guard_dest(&root.join("book"), &root, &src).is_ok());
     }
 
     #[test]
@@ -571,14 +555,14 @@ mod tests {
         let dest = root.join("book");
         fs::create_dir_all(&dest).unwrap();
         assert!(
-            check_dest(&dest, &root, &src).is_ok(),
+            guard_dest(&dest, &root, &src).is_ok(),
             "empty folder is fine"
         );
         fs::write(dest.join("notes.txt"), "mine").unwrap();
-        let e = check_dest(&dest, &root, &src).unwrap_err().to_string();
+        let e = guard_dest(&dest, &root, &src).unwrap_err().to_string();
         assert!(e.contains("did not create"), "{e}");
         fs::write(dest.join(MARKER), "").unwrap();
-        assert!(check_dest(&dest, &root, &src).is_ok());
+        assert!(guard_dest(&dest, &root, &src).is_ok());
     }
 
     #[test]

@@ -14,7 +14,8 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-use crate::page::Page;
+use crate::markdown::Page;
+use crate::markdown::walk::{Node, Spanned, walk_parsed};
 
 const EXCERPT_CHARS: usize = 160;
 
@@ -33,16 +34,31 @@ pub struct Section {
 /// The sections of `page`, whose title (from SUMMARY.md) is `page_title` and
 /// whose URL is `url`.
 pub fn sections(page: &Page, page_title: &str, url: &str) -> Vec<Section> {
-    sections_of(&page.events(), page_title, url)
+    sections_of(page, &page.events(), page_title, url)
 }
 
-/// [`sections`] from a page's events, already parsed.
-pub fn sections_of(events: &[Event<'_>], page_title: &str, url: &str) -> Vec<Section> {
+/// [`sections`] from the page's events, already parsed. The words of
+/// `hidden` blocks, which the page does not show, are left out.
+pub fn sections_of(
+    page: &Page,
+    events: &[Spanned<'_>],
+    page_title: &str,
+    url: &str,
+) -> Vec<Section> {
     let mut out = Vec::new();
     let mut current = Open::new(page_title.to_string(), url.to_string());
     let mut heading: Option<(String, String)> = None; // (id, text)
-    let mut in_code = false;
-    for event in events {
+    for (node, _) in walk_parsed(events) {
+        let event = match node {
+            Node::CodeBlock(node) => {
+                match page.blocks.get(node.index) {
+                    Some(block) if !block.annotations.hidden => current.text(&block.text, false),
+                    _ => {}
+                }
+                continue;
+            }
+            Node::Event((event, _)) => event,
+        };
         match event {
             Event::Start(Tag::Heading { level, id, .. }) if (*level as u8) <= 3 => {
                 heading = Some((id.as_deref().unwrap_or_default().to_string(), String::new()));
@@ -63,11 +79,9 @@ pub fn sections_of(events: &[Event<'_>], page_title: &str, url: &str) -> Vec<Sec
                     out.push(std::mem::replace(&mut current, next).finish());
                 }
             }
-            Event::Start(Tag::CodeBlock(_)) => in_code = true,
-            Event::End(TagEnd::CodeBlock) => in_code = false,
             Event::Text(t) | Event::Code(t) => match &mut heading {
                 Some((_, h)) => h.push_str(t),
-                None => current.text(t, !in_code),
+                None => current.text(t, true),
             },
             Event::SoftBreak | Event::HardBreak => current.text(" ", true),
             Event::End(
@@ -272,7 +286,7 @@ mod tests {
     use super::*;
 
     fn page(src: &str) -> Page {
-        crate::page::test_page(src).unwrap()
+        crate::markdown::page::test_page(src).unwrap()
     }
 
     #[test]
@@ -314,6 +328,17 @@ mod tests {
         assert_eq!(s[1].excerpt, "Run it: Deep more");
         assert!(s[1].words.contains(&"cargo_build".to_string()));
         assert!(s[1].title_words.contains(&"step".to_string()));
+    }
+
+    #[test]
+    fn hidden_blocks_reach_no_search_words() {
+        let s = sections(
+            &page("# T\n\nshown\n\n```sh hidden\nsecretword\n```\n\n```sh\nvisibleword\n```\n"),
+            "T",
+            "t.html",
+        );
+        assert!(!s[0].words.contains(&"secretword".to_string()), "{s:?}");
+        assert!(s[0].words.contains(&"visibleword".to_string()), "{s:?}");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `sitemap.xml`, written when `[output.html] site-url` is set.
 
-use super::html::escape_html;
+use super::escape::escape_html;
 
 /// The sitemap listing `urls` (relative to the site root) under `site_url`.
 pub fn sitemap(site_url: &str, urls: &[&str]) -> String {

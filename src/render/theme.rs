@@ -10,7 +10,8 @@ use std::path::Path;
 use minijinja::Environment;
 use rust_embed::RustEmbed;
 
-use super::html::escape_html;
+use super::escape::escape_html;
+use crate::diagnostics::LineIndex;
 use crate::error::{Error, Result};
 
 #[derive(RustEmbed)]
@@ -79,9 +80,16 @@ impl Theme {
         let mut assets = BTreeMap::new();
         for (name, data) in files {
             if name.ends_with(".html") {
-                let text = String::from_utf8(data.into_owned())
-                    .map_err(|_| Error::Other(format!("theme template `{name}` is not UTF-8")))?;
                 let shown = template_path(book_root, &name);
+                let text = String::from_utf8(data.into_owned()).map_err(|e| {
+                    let valid = e.utf8_error().valid_up_to();
+                    let line = LineIndex::of_bytes(&e.as_bytes()[..valid]).line(valid);
+                    Error::input(
+                        &shown,
+                        line,
+                        "the template is not UTF-8; save the file as UTF-8",
+                    )
+                })?;
                 env.add_template_owned(name.clone(), text)
                     .map_err(|e| template_error(&shown, &e))?;
             } else {
@@ -112,7 +120,7 @@ impl Theme {
 fn template_path(book_root: &Path, name: &str) -> String {
     let local = book_root.join("theme").join(name);
     if local.is_file() {
-        crate::book::display_path(&local).display().to_string()
+        crate::paths::display_path(&local).display().to_string()
     } else {
         format!("theme/{name}")
     }

@@ -11,8 +11,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::codeblock::BlockKind;
 use crate::error::{Error, Result};
+use crate::markdown::codeblock::BlockKind;
 
 /// Write the report files of a run: the JSON report to `json` and, when
 /// asked (`--junit FILE`), the JUnit XML to `junit`. One path for both is a

@@ -7,7 +7,8 @@
 use std::ops::Range;
 use std::path::PathBuf;
 
-use crate::error::{Error, Location};
+use crate::diagnostics::Location;
+use crate::error::Error;
 use crate::suggest::did_you_mean;
 
 /// One fenced code block, as parsed from its page.
@@ -127,8 +128,9 @@ impl CodeBlock {
         self.kind() != BlockKind::Display
     }
 
-    /// The first line of the block's text, for lists and reports.
-    pub fn summary(&self) -> String {
+    /// The first line of the block's text (a console block's first
+    /// command), cut at 80 characters, for lists and reports.
+    pub fn first_line(&self) -> String {
         let first = self.text.lines().next().unwrap_or("").trim();
         let first = first.strip_prefix("$ ").unwrap_or(first);
         let mut s: String = first.chars().take(80).collect();
@@ -260,11 +262,11 @@ pub fn parse_info(
             }
         }
     }
-    check_combination(&lang, &ann).map_err(err)?;
+    validate_combination(&lang, &ann).map_err(err)?;
     Ok((lang, ann))
 }
 
-fn check_combination(lang: &str, ann: &Annotations) -> Result<(), String> {
+fn validate_combination(lang: &str, ann: &Annotations) -> Result<(), String> {
     let runs = SCRIPT_LANGS.contains(&lang) || lang == "console";
     if ann.exit.is_some() && !runs {
         return Err(format!(

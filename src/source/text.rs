@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use crate::diagnostics::LineIndex;
 use crate::error::{Error, Result};
 
 const BOM: &str = "\u{feff}";
@@ -12,7 +13,7 @@ const BOM: &str = "\u{feff}";
 /// Read `path` as a book's text file; errors name `path` (and the line).
 pub fn read_text(path: &Path) -> Result<String> {
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-    decode(bytes, &crate::book::display_path(path))
+    decode(bytes, &crate::paths::display_path(path))
 }
 
 /// The text of `bytes`, read from the file shown as `shown`.
@@ -20,7 +21,7 @@ pub fn decode(bytes: Vec<u8>, shown: &Path) -> Result<String> {
     let text = String::from_utf8(bytes).map_err(|e| {
         let valid = e.utf8_error().valid_up_to();
         let bytes = e.as_bytes();
-        let line = line_breaks(&bytes[..valid]) + 1;
+        let line = LineIndex::of_bytes(&bytes[..valid]).line(valid);
         let column_start = bytes[..valid]
             .iter()
             .rposition(|&b| b == b'\n' || b == b'\r')
@@ -59,17 +60,6 @@ pub fn normalize_text(mut text: String) -> String {
         }
     }
     out
-}
-
-/// The line breaks in `bytes` as an editor counts them: LF, CRLF, lone CR.
-fn line_breaks(bytes: &[u8]) -> usize {
-    let mut n = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-            n += 1;
-        }
-    }
-    n
 }
 
 #[cfg(test)]

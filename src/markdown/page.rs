@@ -1,24 +1,18 @@
-//! The page model: one Markdown file parsed once, read by both the renderer
-//! and the checker.
+//! A page: its resolved text parsed once into headings, code blocks, links
+//! and anchors, read by both the renderer and the checker.
 
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 
-use crate::codeblock::{CodeBlock, parse_info};
-use crate::error::{Error, LineIndex, Result};
-
-/// The Markdown extensions every page is parsed with.
-pub fn markdown_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_GFM
-}
+use super::codeblock::{CodeBlock, parse_info};
+use super::markdown_options;
+use super::walk::{Node, Spanned, walk};
+use crate::diagnostics::SourceMap;
+use crate::error::{Error, Result};
+use crate::source::{RawSource, Resolved, preprocess};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
@@ -41,23 +35,43 @@ pub struct Page {
     pub path: PathBuf,
     /// Path relative to the book's source folder (`faq.md`).
     pub rel: PathBuf,
-    pub source: String,
+    /// The resolved text the page was parsed from (its file's text, until
+    /// includes exist); code blocks' byte ranges point into it.
+    pub text: String,
     pub headings: Vec<Heading>,
     pub blocks: Vec<CodeBlock>,
     pub links: Vec<Link>,
     /// Findings that do not stop the build, as `path:line: message`.
-    pub warnings: Vec<String>,
+    pub warnings: crate::diagnostics::Warnings,
     /// Anchors other than headings: footnote names and `id`/`name`
     /// attributes of raw HTML.
     other_anchors: Vec<String>,
-    lines: LineIndex,
+    /// Where each offset of `text` came from.
+    map: SourceMap,
 }
 
 impl Page {
-    /// Parse `source`. `path` is the display path, `rel` the path inside the
-    /// source folder. Errors (bad annotations) carry `path` and the line.
+    /// Parse `source`, the text of the file shown as `path` (`rel` inside
+    /// the source folder), through the source stage. Errors (bad
+    /// annotations) carry `path` and the line.
     pub fn parse(path: &Path, rel: &Path, source: String) -> Result<Page> {
-        let lines = LineIndex::new(&source);
+        let raw = RawSource {
+            shown: path.to_path_buf(),
+            rel: rel.to_path_buf(),
+            text: source,
+        };
+        Page::from_resolved(preprocess(raw)?)
+    }
+
+    /// Parse a page's resolved text: the one parse of a page.
+    pub fn from_resolved(resolved: Resolved) -> Result<Page> {
+        let Resolved {
+            shown: path,
+            rel,
+            text: source,
+            map,
+        } = resolved;
+        let path = path.as_path();
         let mut headings = Vec::new();
         let mut other_anchors = Vec::new();
         let mut blocks = Vec::new();
@@ -68,10 +82,51 @@ impl Page {
 
         // (line, explicit id, text) of the heading being read.
         let mut heading: Option<(usize, Option<String>, String)> = None;
-        let mut block: Option<OpenBlock> = None;
 
-        for (event, range) in Parser::new_ext(&source, markdown_options()).into_offset_iter() {
-            let line = lines.line(range.start);
+        let events = Parser::new_ext(&source, markdown_options()).into_offset_iter();
+        for (node, range) in walk(events) {
+            let line = map.line(range.start);
+            let event = match node {
+                Node::CodeBlock(open) => {
+                    let open = *open;
+                    let (info, fenced) = match &open.kind {
+                        CodeBlockKind::Fenced(info) => (info.to_string(), true),
+                        CodeBlockKind::Indented => (String::new(), false),
+                    };
+                    let whole = &source[range.clone()];
+                    let unclosed = fenced && !fence_is_closed(whole);
+                    // Messages name the file the fence was written in.
+                    let written = map.locate(range.start);
+                    if unclosed {
+                        warnings.push(format!(
+                            "{written}: this code block is never closed, so it swallows everything after it; it is shown as text and not checked (add a closing {} line)",
+                            open_fence(whole).unwrap_or("```")
+                        ));
+                    }
+                    match parse_info(&info, &written.path, written.line) {
+                        Ok((lang, annotations)) => {
+                            let text_range = fenced.then(|| {
+                                let start = content_start(&source, range.clone());
+                                open.text_range.unwrap_or(start..start)
+                            });
+                            blocks.push(CodeBlock {
+                                page: path.to_path_buf(),
+                                line,
+                                lang,
+                                info,
+                                annotations,
+                                text: open.text,
+                                text_range,
+                                index: blocks.len(),
+                                unclosed,
+                            });
+                        }
+                        Err(e) => errors.push(e),
+                    }
+                    continue;
+                }
+                Node::Event((event, _)) => event,
+            };
             match &event {
                 Event::Start(Tag::Heading { id, .. }) => {
                     heading = Some((line, id.as_deref().map(str::to_string), String::new()));
@@ -102,62 +157,6 @@ impl Page {
                     if let Some((_, _, title)) = &mut heading {
                         title.push_str(t);
                     }
-                    if let Some(open) = &mut block {
-                        open.text.push_str(t);
-                        open.range = Some(match open.range.take() {
-                            Some(r) => r.start..range.end,
-                            None => range.clone(),
-                        });
-                    }
-                }
-                Event::Start(Tag::CodeBlock(kind)) => {
-                    let (info, fenced) = match kind {
-                        CodeBlockKind::Fenced(info) => (info.to_string(), true),
-                        CodeBlockKind::Indented => (String::new(), false),
-                    };
-                    block = Some(OpenBlock {
-                        unclosed: fenced && !fence_is_closed(&source[range.clone()]),
-                        fence: open_fence(&source[range.clone()])
-                            .unwrap_or("```")
-                            .to_string(),
-                        info,
-                        fenced,
-                        line,
-                        text: String::new(),
-                        range: None,
-                        content_start: content_start(&source, range.clone()),
-                    });
-                }
-                Event::End(TagEnd::CodeBlock) => {
-                    if let Some(open) = block.take() {
-                        if open.unclosed {
-                            warnings.push(format!(
-                                "{}:{}: this code block is never closed, so it swallows everything after it; it is shown as text and not checked (add a closing {} line)",
-                                path.display(),
-                                open.line,
-                                open.fence
-                            ));
-                        }
-                        match parse_info(&open.info, path, open.line) {
-                            Ok((lang, annotations)) => {
-                                let text_range = open.fenced.then(|| {
-                                    open.range.unwrap_or(open.content_start..open.content_start)
-                                });
-                                blocks.push(CodeBlock {
-                                    page: path.to_path_buf(),
-                                    line: open.line,
-                                    lang,
-                                    info: open.info,
-                                    annotations,
-                                    text: open.text,
-                                    text_range,
-                                    index: blocks.len(),
-                                    unclosed: open.unclosed,
-                                });
-                            }
-                            Err(e) => errors.push(e),
-                        }
-                    }
                 }
                 Event::Start(Tag::Link { dest_url, .. })
                 | Event::Start(Tag::Image { dest_url, .. }) => links.push(Link {
@@ -170,44 +169,54 @@ impl Page {
         Error::from_many(errors)?;
         Ok(Page {
             path: path.to_path_buf(),
-            rel: rel.to_path_buf(),
-            source,
+            rel,
+            text: source,
             headings,
             blocks,
             links,
             warnings,
             other_anchors,
-            lines,
+            map,
         })
     }
 
-    /// The events of the page, with the heading ids filled in. The page
-    /// keeps only its source and what was read from it, and parses again
-    /// here: holding every page's events would cost far more memory than
-    /// parsing twice costs time.
-    pub fn events(&self) -> Vec<Event<'_>> {
+    /// The events of the page with their byte ranges, the heading ids
+    /// filled in, for the renderer to walk (see [`super::walk`]). The page
+    /// keeps only its text and what the parse read from it, so this parses
+    /// the text a second time: holding every page's events would cost far
+    /// more memory than parsing twice costs time.
+    pub fn events(&self) -> Vec<Spanned<'_>> {
         let mut ids = self.headings.iter().map(|h| h.id.as_str());
-        Parser::new_ext(&self.source, markdown_options())
-            .map(|event| match event {
-                Event::Start(Tag::Heading {
-                    level,
-                    id: _,
-                    classes,
-                    attrs,
-                }) => Event::Start(Tag::Heading {
-                    level,
-                    id: ids.next().map(CowStr::Borrowed),
-                    classes,
-                    attrs,
-                }),
-                other => other,
+        Parser::new_ext(&self.text, markdown_options())
+            .into_offset_iter()
+            .map(|(event, range)| {
+                let event = match event {
+                    Event::Start(Tag::Heading {
+                        level,
+                        id: _,
+                        classes,
+                        attrs,
+                    }) => Event::Start(Tag::Heading {
+                        level,
+                        id: ids.next().map(CowStr::Borrowed),
+                        classes,
+                        attrs,
+                    }),
+                    other => other,
+                };
+                (event, range)
             })
             .collect()
     }
 
-    /// The 1-based line of a byte offset of the source.
+    /// The 1-based line of a byte offset of the page's text.
     pub fn line_of(&self, offset: usize) -> usize {
-        self.lines.line(offset)
+        self.map.line(offset)
+    }
+
+    /// Where each offset of the page's text came from.
+    pub fn source_map(&self) -> &SourceMap {
+        &self.map
     }
 
     /// The page's title: its first level-1 heading, if any.
@@ -240,18 +249,6 @@ fn html_anchors(html: &str) -> Vec<String> {
         }
     }
     out
-}
-
-struct OpenBlock {
-    unclosed: bool,
-    /// The opening fence, like "```".
-    fence: String,
-    info: String,
-    fenced: bool,
-    line: usize,
-    text: String,
-    range: Option<Range<usize>>,
-    content_start: usize,
 }
 
 /// Is the fenced block whose whole source is `block` closed? Its last line
@@ -355,7 +352,7 @@ mod tests {
         assert_eq!(b.lang, "console");
         assert_eq!(b.annotations.timeout, Some(5));
         assert_eq!(b.text, "$ echo hi\nhi\n");
-        assert_eq!(&p.source[b.text_range.clone().unwrap()], "$ echo hi\nhi\n");
+        assert_eq!(&p.text[b.text_range.clone().unwrap()], "$ echo hi\nhi\n");
         assert_eq!(p.blocks[1].lang, "");
         assert_eq!(p.blocks[1].text_range, None);
     }

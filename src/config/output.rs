@@ -1,0 +1,152 @@
+//! The `[output]` tables: `[output.html]`, the renderer guidebook is, and
+//! other mdBook renderers, which are not run.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use super::Config;
+use crate::error::Error;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct OutputSection {
+    #[serde(default)]
+    pub html: HtmlOutput,
+    /// Other mdBook renderers (`[output.linkcheck]` ...): accepted, not run.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct HtmlOutput {
+    #[serde(default)]
+    pub site_url: Option<String>,
+    #[serde(default)]
+    pub git_repository_url: Option<String>,
+    #[serde(default)]
+    pub edit_url_template: Option<String>,
+    #[serde(default)]
+    pub default_theme: Option<String>,
+    #[serde(default)]
+    pub preferred_dark_theme: Option<String>,
+    #[serde(default)]
+    pub additional_css: Vec<PathBuf>,
+    #[serde(default)]
+    pub additional_js: Vec<PathBuf>,
+    #[serde(default)]
+    pub no_section_label: bool,
+    #[serde(default)]
+    pub input_404: Option<String>,
+    #[serde(default)]
+    pub cname: Option<String>,
+    /// Keys mdBook knows that guidebook does not use; anything else is an error.
+    #[serde(flatten)]
+    pub other: BTreeMap<String, toml::Value>,
+}
+
+/// mdBook `[output.html]` keys accepted and ignored.
+const MDBOOK_HTML_KEYS: &[&str] = &[
+    "theme",
+    "curly-quotes",
+    "smart-punctuation",
+    "mathjax-support",
+    "copy-fonts",
+    "google-analytics",
+    "git-repository-icon",
+    "fold",
+    "playground",
+    "code",
+    "search",
+    "print",
+    "redirect",
+    "live-reload-endpoint",
+    "hash-files",
+    "sidebar-header-nav",
+    "site-url-prefix",
+];
+
+const HTML_KEYS: &[&str] = &[
+    "site-url",
+    "git-repository-url",
+    "edit-url-template",
+    "default-theme",
+    "preferred-dark-theme",
+    "additional-css",
+    "additional-js",
+    "no-section-label",
+    "input-404",
+    "cname",
+];
+
+const MDBOOK_THEMES: &[&str] = &["rust", "coal", "navy", "ayu"];
+
+/// Check `[output.html]` and `[output.*]`: ignored mdBook keys and other
+/// renderers are warnings; unknown keys, a theme that does not exist and
+/// files outside the book are errors, each at its line.
+pub(super) fn validate(config: &Config, warnings: &mut Vec<String>, errors: &mut Vec<Error>) {
+    let file = &config.file;
+    let display = file.shown.display();
+    for key in config.output.html.other.keys() {
+        let line = file.key_line(&["output", "html", key]);
+        if MDBOOK_HTML_KEYS.contains(&key.as_str()) {
+            warnings.push(format!(
+                "{display}:{line}: `output.html.{key}` is an mdBook setting guidebook ignores"
+            ));
+        } else {
+            let known = HTML_KEYS.iter().chain(MDBOOK_HTML_KEYS);
+            let hint = crate::suggest::did_you_mean(key, known.copied());
+            errors.push(Error::input(
+                &file.shown,
+                line,
+                format!("unknown key `{key}` in [output.html]{hint}"),
+            ));
+        }
+    }
+    for name in config.output.other.keys() {
+        warnings.push(format!(
+            "{display}:{}: renderer `output.{name}` is not run by guidebook",
+            file.key_line(&["output", name])
+        ));
+    }
+    if let Some(theme) = &config.output.html.default_theme
+        && !matches!(theme.as_str(), "light" | "dark" | "auto")
+        && !MDBOOK_THEMES.contains(&theme.as_str())
+    {
+        errors.push(Error::input(
+            &file.shown,
+            file.key_line(&["output", "html", "default-theme"]),
+            format!("default-theme `{theme}` is not one of light, dark, auto"),
+        ));
+    }
+    errors.extend(outside_book_files(config));
+}
+
+/// `additional-css` and `additional-js` entries that would be copied to
+/// a place outside the output folder: absolute paths and paths leaving the
+/// book root. Each is an error at its line.
+fn outside_book_files(config: &Config) -> Vec<Error> {
+    let html = &config.output.html;
+    let mut errors = Vec::new();
+    for (key, files) in [
+        ("additional-css", &html.additional_css),
+        ("additional-js", &html.additional_js),
+    ] {
+        for (i, file) in files.iter().enumerate() {
+            let normal = crate::paths::normalize(file);
+            if normal.has_root() || normal.starts_with("..") || normal.as_os_str().is_empty() {
+                errors.push(Error::input(
+                    &config.file.shown,
+                    config.file.element_line(&["output", "html", key], i),
+                    format!(
+                        "{key}: `{}` is outside the book root; the file is copied into the site at the same path, so it must be a path inside the book, like `theme/custom.css`",
+                        file.display()
+                    ),
+                ));
+            }
+        }
+    }
+    errors
+}

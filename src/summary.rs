@@ -245,10 +245,16 @@ impl<'a> SummaryParser<'a, '_> {
     fn item(&mut self, start: usize) -> Result<SummaryItem> {
         let mut chapter: Option<Chapter> = None;
         let mut separator = false;
+        // Children numbered so far: a change of marker (`-` then `*`) starts
+        // a second list in the same item, whose chapters come after.
+        let mut numbered = 0;
         while let Some((event, range)) = self.events.get(self.pos).cloned() {
             self.pos += 1;
             match event {
                 Event::End(TagEnd::Item) => break,
+                Event::Start(Tag::List(Some(_))) => {
+                    return Err(self.err(range.start, "use `-` for chapter lists, not numbers"));
+                }
                 Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
                 Event::Start(Tag::Link { dest_url, .. }) if chapter.is_none() => {
                     let title = self.text_until_end();
@@ -271,10 +277,10 @@ impl<'a> SummaryParser<'a, '_> {
                             ),
                         ));
                     }
-                    self.numbering.push(0);
+                    self.numbering.push(numbered);
                     let children = self.list(range.start);
-                    self.numbering.pop();
-                    parent.children = children?;
+                    numbered = self.numbering.pop().unwrap_or_default();
+                    parent.children.extend(children?);
                 }
                 Event::Rule => separator = true,
                 Event::Text(t) if t.trim() == "---" || t.trim().is_empty() => {

@@ -307,6 +307,119 @@ fn no_secret_is_readable_and_nothing_outside_the_sandbox_is_written() {
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
 }
 
+/// The caller's HOME is hidden from blocks: its keys and tokens are files,
+/// not variables. What the book passes inside it (CARGO_HOME, a PATH entry)
+/// stays visible, without cargo's registry token.
+#[test]
+fn the_callers_home_files_are_hidden() {
+    if !have_jail() {
+        return;
+    }
+    let book = Book::new("home-files");
+    // Outside /tmp, which the jail replaces anyway.
+    let home = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let files = [
+        (".ssh/id_ed25519", "FAKE-SSH-KEY"),
+        (".netrc", "FAKE-NETRC"),
+        (".config/gh/hosts.yml", "FAKE-GH-TOKEN"),
+        (".cargo/credentials.toml", "FAKE-CARGO-TOKEN"),
+        (".cargo/bin/hostile-tool", "#!/bin/sh\necho kept-tool\n"),
+    ];
+    for (rel, text) in files {
+        let path = home.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+    }
+    let tool = home.path().join(".cargo/bin/hostile-tool");
+    std::fs::set_permissions(&tool, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let path = std::env::join_paths(
+        std::iter::once(home.path().join(".cargo/bin"))
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+    let mut cmd = book.command(&[]);
+    cmd.env("HOME", home.path())
+        .env("HOSTILE_HOME", home.path())
+        .env_remove("CARGO_HOME")
+        .env("PATH", path);
+    let r = out(cmd);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("| kept-tool"), "{}", r.stdout);
+    assert!(r.stdout.contains("| done"), "{}", r.stdout);
+    let json = std::fs::read_to_string(book.path("target/docs-check/report.json")).unwrap();
+    for text in [&r.stdout, &json] {
+        assert!(!text.contains("FAKE-"), "{text}");
+    }
+    for (rel, text) in files {
+        assert_eq!(
+            std::fs::read_to_string(home.path().join(rel)).unwrap(),
+            text
+        );
+    }
+    // A relative HOME (a folder of the current one) hides nothing and
+    // breaks nothing.
+    std::fs::create_dir(book.dir.path().join("relative-home")).unwrap();
+    let mut cmd = book.command(&[]);
+    cmd.env("HOME", "relative-home")
+        .env("HOSTILE_HOME", "relative-home");
+    let r = out(cmd);
+    // The block ran (up to `hostile-tool`, not on this PATH).
+    assert!(
+        r.stdout.contains("exit code 127"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+}
+
+/// Host daemons' sockets under /run (docker, agents, D-Bus) are out of reach:
+/// the block's /run holds none of the host's entries (but NixOS's system
+/// links and the resolver's folder).
+#[test]
+fn host_sockets_under_run_are_out_of_reach() {
+    if !have_jail() {
+        return;
+    }
+    let kept = [
+        "current-system",
+        "booted-system",
+        "opengl-driver",
+        "wrappers",
+    ];
+    let host: Vec<String> = std::fs::read_dir("/run")
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| !kept.contains(&n.as_str()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if host.is_empty() {
+        eprintln!("skipping: the host's /run is empty, nothing to hide");
+        return;
+    }
+    let book = Book::new("run-sockets");
+    let r = book.run(&[]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let line = |prefix: &str| {
+        r.stdout
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix(prefix))
+            .unwrap_or_else(|| panic!("no {prefix:?} line in {}", r.stdout))
+            .to_string()
+    };
+    let seen = line("| run:");
+    let resolver = std::fs::canonicalize("/etc/resolv.conf").unwrap_or_default();
+    for name in &host {
+        let resolves = resolver.starts_with(Path::new("/run").join(name));
+        assert!(
+            resolves || !seen.split_whitespace().any(|n| n == name),
+            "/run/{name} of the host is visible: {seen}"
+        );
+    }
+    assert_eq!(line("| sockets:").trim(), "", "{}", r.stdout);
+}
+
 // 4. The real HOME is the block's HOME; network without needs=network.
 
 #[test]
@@ -450,6 +563,28 @@ fn bless_writes_through_a_symlink() {
 }
 
 // 8. One bad file= aborts the whole run.
+
+/// A page that links out of the book is never written by bless.
+#[test]
+fn bless_never_writes_through_a_symlink_out_of_the_book() {
+    if !have_jail() {
+        return;
+    }
+    let book = Book::new("bless-link");
+    let outside = book.dir.path().join("outside.md");
+    std::fs::copy(book.path("src/real.md"), &outside).unwrap();
+    let before = std::fs::read(&outside).unwrap();
+    std::os::unix::fs::symlink("../../outside.md", book.path("src/link.md")).unwrap();
+    let r = book.run(&["--bless"]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains("src/link.md:1: a symlink to")
+            && r.stderr.contains("outside the book; not blessed"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(std::fs::read(&outside).unwrap(), before);
+}
 
 #[test]
 fn a_file_that_cannot_be_written_fails_its_block_only() {
@@ -641,8 +776,11 @@ fn fallback_ends_every_process_of_the_page() {
     cmd.env("GUIDEBOOK_ISOLATION", "fallback")
         .stdout(Stdio::piped());
     let mut child = cmd.spawn().unwrap();
-    let seen: Vec<_> = ["sleep 995.1", "sleep 995.2", "sleep 995.3", "sleep 995.4"]
+    // 995.5 has neither the page's session nor its environment.
+    let markers = ["sleep 995.1", "sleep 995.2", "sleep 995.3", "sleep 995.5"];
+    let seen: Vec<_> = markers
         .iter()
+        .chain(&["sleep 995.4"])
         .map(|m| (m, wait_for(m)))
         .collect();
     let mut stdout = String::new();
@@ -665,6 +803,18 @@ fn fallback_ends_every_process_of_the_page() {
 // 1. A flake check's builder outlives its timeout.
 
 /// Is `nix` there? Without it: print why and return false, or panic in CI.
+/// Ending one page's leftovers in the fallback spares the other pages
+/// running beside it: their commands and what those started.
+#[test]
+fn fallback_spares_the_pages_running_beside() {
+    let book = Book::new("fallback-parallel");
+    let mut cmd = book.command(&["-j", "12"]);
+    cmd.env("GUIDEBOOK_ISOLATION", "fallback");
+    let r = out(cmd);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("18 passed"), "{}", r.stdout);
+}
+
 fn have_nix() -> bool {
     let found = Command::new("nix")
         .arg("--version")

@@ -183,6 +183,31 @@ fn additional_files_outside_the_book_are_refused_at_their_line() {
 }
 
 #[test]
+fn additional_files_through_a_symlink_out_of_the_book_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("b");
+    write(
+        &root,
+        &[
+            (
+                "book.toml",
+                "[book]\nsrc = \"content\"\n\n[output.html]\nadditional-js = [\"theme/a.js\", \"linked/key.js\"]\n",
+            ),
+            ("content/SUMMARY.md", "- [A](a.md)\n"),
+            ("content/a.md", "# A\n"),
+            ("theme/a.js", "// ok\n"),
+        ],
+    );
+    write(dir.path(), &[("home/.ssh/key.js", "PRIVATE KEY\n")]);
+    std::os::unix::fs::symlink("../home/.ssh", root.join("linked")).unwrap();
+    build_fails(
+        dir.path(),
+        &root,
+        "book.toml:5: additional-js: `linked/key.js` leads to",
+    );
+}
+
+#[test]
 fn every_page_links_each_additional_file_in_order() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("b");
@@ -467,6 +492,35 @@ fn deep_summary_nesting_is_an_error_at_its_line() {
             assert!(!err.contains("theme/"), "{err}");
         }
     }
+}
+
+#[test]
+fn nested_lists_with_another_marker_keep_every_chapter() {
+    let dir = tempfile::tempdir().unwrap();
+    // `*` after `-` starts a second list under A (CommonMark): both count.
+    let root = book(dir.path(), "  - [B](b.md)\n  * [C](c.md)\n");
+    write(
+        &root,
+        &[("content/b.md", "# B\n"), ("content/c.md", "# C\n")],
+    );
+    let out = run(&root, &["build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("not listed"), "{err}");
+    assert!(err.contains("built 3 pages"), "{err}");
+    let nav = read(&root.join("book/c.html"));
+    assert!(nav.contains("b.html") && nav.contains("c.html"), "{nav}");
+    assert!(nav.contains("1.2."), "C is numbered after B: {nav}");
+    // A numbered list nested in a chapter is refused like one at the top.
+    write(
+        &root,
+        &[("content/SUMMARY.md", "- [A](a.md)\n  1. [B](b.md)\n")],
+    );
+    build_fails(
+        dir.path(),
+        &root,
+        "content/SUMMARY.md:2: use `-` for chapter lists, not numbers",
+    );
 }
 
 #[test]

@@ -188,6 +188,18 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
         // is still what was read.
         let path = Path::new(page_path);
         let target = std::fs::canonicalize(path).map_err(|e| Error::io(path, e))?;
+        let root = std::fs::canonicalize(&book.root).map_err(|e| Error::io(&book.root, e))?;
+        if !target.starts_with(&root) {
+            errors.push(Error::input(
+                path,
+                1,
+                format!(
+                    "a symlink to `{}`, outside the book; not blessed (bless writes only inside the book)",
+                    target.display()
+                ),
+            ));
+            continue;
+        }
         let now = std::fs::read(&target).map_err(|e| Error::io(&target, e))?;
         let raw = String::from_utf8(now).ok();
         let written = raw

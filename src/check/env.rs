@@ -91,6 +91,38 @@ impl Env {
         self.vars.iter().map(|(k, _)| k)
     }
 
+    /// Existing paths inside `dir` that a variable other than HOME names
+    /// (`CARGO_HOME`, a `PATH` entry), for the jail to keep visible. A
+    /// `PATH` entry keeps the whole tool folder it is in (`~/.pyenv` for
+    /// `~/.pyenv/shims`, whose shims run `~/.pyenv/libexec`), except in the
+    /// shared `~/.local` and `~/.config`.
+    pub fn paths_under(&self, dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let tool_folder =
+            |p: std::path::PathBuf| match p.strip_prefix(dir).ok()?.components().next() {
+                Some(top) if ![".local", ".config"].contains(&top.as_os_str().to_str()?) => {
+                    Some(dir.join(top))
+                }
+                _ => None,
+            };
+        let mut paths: Vec<std::path::PathBuf> = self
+            .vars
+            .iter()
+            .filter(|(k, _)| k != "HOME")
+            .flat_map(|(k, v)| {
+                let paths = std::env::split_paths(v);
+                if k == "PATH" {
+                    paths.map(|p| tool_folder(p.clone()).unwrap_or(p)).collect()
+                } else {
+                    paths.collect::<Vec<_>>()
+                }
+            })
+            .filter(|p| p.starts_with(dir) && p != dir && p.exists())
+            .collect();
+        paths.sort();
+        paths.dedup();
+        paths
+    }
+
     /// Clear the command's environment and set exactly ours.
     pub fn apply(&self, cmd: &mut Command) {
         cmd.env_clear();
@@ -135,6 +167,25 @@ mod tests {
         );
         assert_eq!(env.get("HOME").unwrap(), "/home/me");
         assert!(env.get("SECRET_TOKEN").is_none());
+    }
+
+    #[test]
+    fn paths_under_a_folder_are_those_named_there_that_exist() {
+        let home = tempfile::tempdir().unwrap();
+        let bin = home.path().join(".cargo/bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        let mut env = Env::default();
+        env.set("HOME", home.path());
+        let local = home.path().join(".local/bin");
+        std::fs::create_dir_all(&local).unwrap();
+        let path = std::env::join_paths([bin.as_path(), &local, "/usr/bin".as_ref()]).unwrap();
+        env.set("PATH", path);
+        env.set("GONE", home.path().join("missing"));
+        env.set("CARGO_HOME", &bin);
+        let kept = [bin.clone(), home.path().join(".cargo"), local];
+        let mut expected = kept.to_vec();
+        expected.sort();
+        assert_eq!(env.paths_under(home.path()), expected);
     }
 
     #[test]

@@ -13,7 +13,11 @@
 //!   without a controlling terminal; the root is read-only
 //!   (`--ro-bind / /`) except the page's folder (sandbox, HOME, TMPDIR, with
 //!   the folder's `tmp` as `/tmp`) and host paths the book names
-//!   (`[check] writable`, `/nix` for pages that need nix). Killing the holder
+//!   (`[check] writable`, `/nix` for pages that need nix); the caller's HOME
+//!   is an empty tmpfs but for the paths the page's environment names in it
+//!   (read-only, cargo's `credentials.toml` emptied), and `/run`, where host
+//!   daemons' sockets are, is empty (a read-only bind does not stop
+//!   `connect(2)`). Killing the holder
 //!   ends the namespace, so nothing started by a page, whatever it did to its
 //!   session or process group, outlives it; `--die-with-parent` does the
 //!   same when docs-check itself is killed.
@@ -21,7 +25,8 @@
 //!   session with `PR_SET_PDEATHSIG`, docs-check is a child subreaper
 //!   (`PR_SET_CHILD_SUBREAPER`, so orphans stay its descendants), and the end
 //!   of a page kills every process whose session is one of the page's or whose
-//!   environment names the page's sandbox. Files outside the sandbox and the
+//!   environment names the page's sandbox, and the orphans docs-check adopted
+//!   that name no other running page. Files outside the sandbox and the
 //!   network are not guarded in this mode.
 //!
 //! bubblewrap was chosen over `unshare(1)` or raw syscalls: it is a small,
@@ -125,6 +130,9 @@ pub struct Policy {
     /// Host paths under `/tmp` a command must still see (read-only), such
     /// as the folder of the `--nix` given.
     pub readable: Vec<PathBuf>,
+    /// Host folders hidden under an empty tmpfs (the caller's HOME, with its
+    /// keys and tokens); `readable` and `writable` paths inside stay visible.
+    pub hidden: Vec<PathBuf>,
 }
 
 /// The containment of one page: its namespaces (bwrap) or the sessions it
@@ -278,7 +286,11 @@ impl Jail {
             let pid = h.child.id();
             reg.holders.retain(|&(p, _)| p != pid);
         } else if self.mechanism == Mechanism::Fallback {
-            kill_leftovers(&self.sessions, &self.policy.root);
+            let started: Vec<i32> = registry().sessions.iter().map(|(_, s)| *s).collect();
+            // Every page's sandbox exists before its first command starts.
+            let mut others = crate::check::sandbox::live();
+            others.retain(|r| *r != self.policy.root);
+            kill_leftovers(&self.sessions, &self.policy.root, &started, &others);
             self.sessions.clear();
             registry()
                 .sessions
@@ -336,7 +348,7 @@ pub fn kill_everything() {
     roots.dedup();
     let sids: Vec<i32> = reg.sessions.iter().map(|(_, s)| *s).collect();
     for root in roots {
-        kill_leftovers(&sids, root);
+        kill_leftovers(&sids, root, &sids, &[]);
     }
 }
 
@@ -351,12 +363,36 @@ fn mounts(policy: &Policy) -> Vec<OsString> {
         a.push(from.into());
         a.push(to.into());
     };
+    // Host daemons listen under /run (docker, the caller's ssh and gpg
+    // agents, D-Bus), and a read-only root does not stop connect(2) to a
+    // socket: /run is empty but for the resolver's file and NixOS's system.
+    if Path::new("/run").is_dir() {
+        a.extend(["--tmpfs".into(), "/run".into()]);
+        for keep in run_kept() {
+            a.extend(["--ro-bind".into(), keep.clone().into(), keep.into()]);
+        }
+    }
+    for h in policy
+        .hidden
+        .iter()
+        .filter(|h| h.is_absolute() && h.is_dir() && h.parent().is_some())
+    {
+        a.push("--tmpfs".into());
+        a.push(h.into());
+    }
     bind(&mut a, &policy.tmp, Path::new("/tmp"));
     bind(&mut a, &policy.root, &policy.root);
     for r in &policy.readable {
         a.push("--ro-bind".into());
         a.push(r.into());
         a.push(r.into());
+        // A CARGO_HOME passed read-only still hides cargo's registry tokens
+        // (an empty file in their place).
+        for secret in ["credentials.toml", "credentials"].map(|n| r.join(n)) {
+            if secret.is_file() {
+                a.extend(["--dev-bind".into(), "/dev/null".into(), secret.into()]);
+            }
+        }
     }
     for w in &policy.writable {
         if w.exists() {
@@ -364,6 +400,28 @@ fn mounts(policy: &Policy) -> Vec<OsString> {
         }
     }
     a
+}
+
+/// What of /run blocks still see: NixOS's system folders and the folder of
+/// `/etc/resolv.conf` when it lives there (systemd-resolved, resolvconf).
+fn run_kept() -> Vec<PathBuf> {
+    let mut kept: Vec<PathBuf> = [
+        "current-system",
+        "booted-system",
+        "opengl-driver",
+        "wrappers",
+    ]
+    .iter()
+    .map(|n| Path::new("/run").join(n))
+    .filter(|p| p.exists())
+    .collect();
+    let resolver = std::fs::canonicalize("/etc/resolv.conf").ok();
+    if let Some(dir) = resolver.as_deref().and_then(Path::parent)
+        && dir.starts_with("/run")
+    {
+        kept.push(dir.to_path_buf());
+    }
+    kept
 }
 
 /// The page's holder: the init of its PID namespace, living until we kill
@@ -517,10 +575,15 @@ pub fn move_fd(fd: RawFd, target: RawFd) -> std::io::Result<()> {
 
 /// Fallback: SIGKILL every process in one of `sessions` or whose
 /// environment names `root` (as `GUIDEBOOK_SANDBOX`, `HOME` or `TMPDIR`),
-/// until none is left.
-fn kill_leftovers(sessions: &[i32], root: &Path) {
+/// and every orphan adopted by docs-check (the subreaper) that is not a
+/// command it `started` nor names a page of `others` still running (a block's
+/// `env -i setsid -f cmd`), until none is left.
+fn kill_leftovers(sessions: &[i32], root: &Path, started: &[i32], others: &[PathBuf]) {
     let needle = root.as_os_str().as_encoded_bytes().to_vec();
     let me = std::process::id() as i32;
+    // SAFETY: getsid only reads.
+    let my_session = unsafe { libc::getsid(0) };
+    let my_exe = std::fs::read_link("/proc/self/exe").ok();
     for _ in 0..20 {
         let mut found = false;
         let Ok(dir) = std::fs::read_dir("/proc") else {
@@ -539,14 +602,24 @@ fn kill_leftovers(sessions: &[i32], root: &Path) {
             }
             // SAFETY: getsid only reads.
             let sid = unsafe { libc::getsid(pid) };
-            let ours = sessions.contains(&sid)
-                || std::fs::read(entry.path().join("environ")).is_ok_and(|env| {
-                    env.split(|&b| b == 0).any(|var| {
-                        var.iter()
-                            .position(|&b| b == b'=')
-                            .is_some_and(|i| var[i + 1..].starts_with(&needle))
-                    })
-                });
+            let env = std::fs::read(entry.path().join("environ")).unwrap_or_default();
+            let names = |dir: &[u8]| {
+                env.split(|&b| b == 0).any(|var| {
+                    var.iter()
+                        .position(|&b| b == b'=')
+                        .is_some_and(|i| var[i + 1..].starts_with(dir))
+                })
+            };
+            // Our own helpers (a `nix --version`) stay in our session; a
+            // command of another page not yet exec'd is still our binary.
+            let orphan = parent(pid) == Some(me)
+                && sid != my_session
+                && std::fs::read_link(entry.path().join("exe")).ok() != my_exe
+                && !started.contains(&pid)
+                && !others
+                    .iter()
+                    .any(|o| names(o.as_os_str().as_encoded_bytes()));
+            let ours = sessions.contains(&sid) || names(&needle) || orphan;
             if ours {
                 found = true;
                 // SAFETY: signalling a process of this page.
@@ -560,6 +633,11 @@ fn kill_leftovers(sessions: &[i32], root: &Path) {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+fn parent(pid: i32) -> Option<i32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat.rsplit_once(") ")?.1.split(' ').nth(1)?.parse().ok()
 }
 
 fn is_zombie(pid: i32) -> bool {

@@ -47,11 +47,35 @@ impl PageRun {
         if settings.host_home {
             writable.extend(home.clone());
         }
+        let mut readable = visible_host_paths(&settings.nix);
+        // The caller's HOME (keys, tokens, credentials) is hidden, except
+        // what the page's environment or the `--nix` given names inside it,
+        // and the toolchain homes rustup makes there (`~/.rustup`,
+        // `~/.cargo`: a Rust tool found on the host execs into them whatever
+        // HOME says).
+        let hidden: Vec<PathBuf> = home
+            .clone()
+            .filter(|_| !settings.host_home)
+            .into_iter()
+            .collect();
+        for h in &hidden {
+            let nix_dir = settings.nix.program.path.as_deref().and_then(Path::parent);
+            readable.extend(
+                settings
+                    .env
+                    .paths_under(h)
+                    .into_iter()
+                    .chain(nix_dir.filter(|d| d.starts_with(h)).map(Path::to_path_buf)),
+            );
+            let toolchains = [".rustup", ".cargo"].map(|d| h.join(d));
+            readable.extend(toolchains.into_iter().filter(|d| d.is_dir()));
+        }
         let policy = Policy {
             root: sandbox.root().to_path_buf(),
             tmp: sandbox.tmp(),
             writable,
-            readable: visible_host_paths(&settings.nix),
+            readable,
+            hidden,
         };
         let jail = Jail::new(settings.mechanism.clone(), policy);
         let own_home = (!settings.host_home).then(|| sandbox.home());

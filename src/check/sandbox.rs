@@ -112,6 +112,11 @@ fn forget(root: &Path) {
         .retain(|p| p != root);
 }
 
+/// The roots of every sandbox that exists now.
+pub fn live() -> Vec<PathBuf> {
+    LIVE.lock().unwrap_or_else(|p| p.into_inner()).clone()
+}
+
 /// Remove every sandbox that exists now (on a signal, before exiting).
 pub fn remove_all() {
     let roots: Vec<PathBuf> = LIVE.lock().unwrap_or_else(|p| p.into_inner()).clone();

@@ -390,6 +390,7 @@ mod tests {
             tmp,
             writable: Vec::new(),
             readable: Vec::new(),
+            hidden: Vec::new(),
         };
         Jail::new(Mechanism::detect(), policy)
     }

@@ -27,26 +27,40 @@ pub(super) fn assets(theme: &Theme, out: &SiteDir) -> Result<()> {
     Ok(())
 }
 
-/// `additional-css` and `additional-js` files must exist.
+/// `additional-css` and `additional-js` files must exist, inside the book
+/// once symlinks are followed (a committed link to `~/.ssh/id_rsa` is not
+/// published).
 pub(super) fn require_additional_files(book: &Book) -> Result<()> {
     let config = &book.config;
     let html = &config.output.html;
+    let root = book
+        .root
+        .canonicalize()
+        .map_err(|e| Error::io(&book.root, e))?;
     let mut errors = Vec::new();
     for (key, files) in [
         ("additional-css", &html.additional_css),
         ("additional-js", &html.additional_js),
     ] {
         for (i, file) in files.iter().enumerate() {
-            if !book.root.join(file).is_file() {
-                errors.push(Error::input(
-                    &config.file.shown,
-                    config.file.element_line(&["output", "html", key], i),
-                    format!(
-                        "{key}: `{}` does not exist (paths are relative to the book root)",
-                        file.display()
-                    ),
-                ));
-            }
+            let path = book.root.join(file);
+            let message = match path.canonicalize() {
+                Ok(real) if !real.starts_with(&root) => format!(
+                    "{key}: `{}` leads to `{}`, outside the book (through a symlink); copy the file into the book",
+                    file.display(),
+                    real.display()
+                ),
+                _ if !path.is_file() => format!(
+                    "{key}: `{}` does not exist (paths are relative to the book root)",
+                    file.display()
+                ),
+                _ => continue,
+            };
+            errors.push(Error::input(
+                &config.file.shown,
+                config.file.element_line(&["output", "html", key], i),
+                message,
+            ));
         }
     }
     Error::from_many(errors)

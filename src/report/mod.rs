@@ -129,6 +129,19 @@ impl Against {
             .filter(|c| c != "default")
             .or_else(|| s(nixpkgs, "original"))
             .or_else(|| s(nixpkgs, "url"));
+        // A stand-in (`--override-input nixpkgs path:...`) is not nixpkgs.
+        let local = s(nixpkgs, "url").is_some_and(|u| {
+            ["path:", "git+file:", "file:", "/"]
+                .iter()
+                .any(|p| u.starts_with(p))
+        });
+        let label = label.map(|l| {
+            if local {
+                format!("{l} (a local copy)")
+            } else {
+                l
+            }
+        });
         // github:OWNER/REPO/REV -> https://github.com/OWNER/REPO/commit/REV
         let rev_url = match (&full_rev, s(nixpkgs, "url")) {
             (Some(rev), Some(url)) => url.strip_prefix("github:").and_then(|rest| {
@@ -292,6 +305,16 @@ pub fn report_path(explicit: Option<&Path>, root: &Path, configured: &Path) -> O
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_local_nixpkgs_is_not_called_nixpkgs_alone() {
+        let nixpkgs = serde_json::json!({"channel": "nixpkgs", "url": "path:/x/nixpkgs", "lastModified": 1796150322});
+        let against = Against::from_report(None, Some(&nixpkgs));
+        assert_eq!(
+            against.words(),
+            " against nixpkgs (a local copy) (of 2026-12-01)"
+        );
+    }
 
     #[test]
     fn bad_report_names_file() {

@@ -12,6 +12,9 @@
 //! render (the site: pages, special pages,   check (docs-check: runs the
 //!  badges from report, highlight, nav,       blocks, writes the report)
 //!  search, links, theme, live, output)
+//!        \                                  /
+//!         report (the one schema, written by check and read by render;
+//!         its formats: human, json, junit, github)
 //! ```
 //!
 //! Beside them: [`diagnostics`] (locations, the line index, source maps,

@@ -8,8 +8,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use guidebook::check::console;
-use guidebook::check::report::{BlockResult, CommandResult, Status};
 use guidebook::markdown::codeblock::BlockKind;
+use guidebook::report::{BlockResult, CommandResult, Status};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 

@@ -16,10 +16,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::report::{BlockResult, Report, Status};
 use crate::book::Book;
 use crate::error::{Error, Result};
 use crate::markdown::Page;
+use crate::report::{BlockResult, Report, Status};
 use crate::transcript::{self, Rules};
 
 /// What `--bless` said and whether it fixed every failure.

@@ -1,8 +1,8 @@
 //! The report in the format asked for on stdout (`--format`); each format
 //! is written by its own module of `report`.
 
-use super::report::{self, Report};
 use crate::options::ReportFormat;
+use crate::report::{self, Report};
 
 /// `report` as `format` prints it.
 pub fn render(report: &Report, format: ReportFormat) -> String {

@@ -5,7 +5,7 @@
 //! what runs ([`plan`]: pages, blocks, the input checks, `--list`), then
 //! run the pages in parallel ([`pool`], `-j`), each in its own [`sandbox`]
 //! ([`page`]) with its blocks in order, each by the [`runner`] of its kind,
-//! commands in one shell [`session`]; collect a [`report::Report`], print
+//! commands in one shell [`session`]; collect a [`crate::report::Report`], print
 //! it in the chosen format ([`formats`]), write the JSON report, and
 //! `--bless` if asked.
 //!
@@ -38,7 +38,6 @@ pub mod page;
 pub mod plan;
 pub mod pool;
 pub mod progress;
-pub mod report;
 pub mod runner;
 pub mod sandbox;
 pub mod session;
@@ -50,9 +49,9 @@ use crate::error::{Error, Result};
 use crate::markdown::codeblock::BlockKind;
 use crate::options::CheckOptions as CheckArgs;
 use crate::paths::display_path;
+use crate::report::{self, BlockResult, Report};
 use isolation::Mechanism;
 use plan::{Plan, ensure_writable};
-use report::{BlockResult, Report};
 use settings::Settings;
 
 /// How a run ended, for the exit code.

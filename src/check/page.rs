@@ -9,7 +9,6 @@ use super::isolation::{Jail, Policy};
 use super::nix;
 use super::plan::{is_reported, matches_filter};
 use super::progress;
-use super::report::{BlockResult, Status};
 use super::runner::{self, BlockRunner};
 use super::sandbox::Sandbox;
 use super::session::Session;
@@ -17,6 +16,7 @@ use super::settings::Settings;
 use crate::error::Result;
 use crate::markdown::Page;
 use crate::markdown::codeblock::{BlockKind, CodeBlock};
+use crate::report::{BlockResult, Status};
 
 /// What the blocks of a page share while it runs.
 pub struct PageRun {

@@ -5,9 +5,9 @@ use rayon::prelude::*;
 
 use super::page;
 use super::plan::Plan;
-use super::report::BlockResult;
 use super::settings::Settings;
 use crate::error::{Error, Result};
+use crate::report::BlockResult;
 
 /// Run every page of `plan` on `jobs` workers (default: one per CPU, at most
 /// one per page). The results of each page, in book order.

@@ -2,8 +2,8 @@
 
 use std::io::IsTerminal;
 
-use super::report::{BlockResult, Status};
 use crate::options::ReportFormat;
+use crate::report::{BlockResult, Status};
 
 /// A bar counting `total` blocks, when stderr is a terminal and the report
 /// is for people.

@@ -36,8 +36,9 @@ pub struct CodeBlock {
     pub unclosed: bool,
 }
 
-/// What a block is for the checker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+/// What a block is for the checker. Read back from a report without it:
+/// `display`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BlockKind {
     /// `sh`, `bash`, `shell`: one bash script.
@@ -49,6 +50,7 @@ pub enum BlockKind {
     /// Any other block with `file=`: written to the sandbox.
     File,
     /// Shown only.
+    #[default]
     Display,
 }
 

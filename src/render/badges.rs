@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::escape::escape_html;
 use crate::markdown::{BlockKind, CodeBlock};
-use crate::report::{Against, BlockCheck, CheckReport, Status};
+use crate::report::{Against, BlockResult as BlockCheck, CheckReport, Status};
 
 /// CSS suffix, label and title words of a block's result.
 fn verdict(check: Option<&BlockCheck>) -> (&'static str, &'static str) {

@@ -78,9 +78,9 @@ pub fn flake_dir(file: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::report::{BlockResult, Status};
     use crate::check::session::ShellLauncher;
     use crate::config::InputRefs;
+    use crate::report::{BlockResult, Status};
     use serde_json::Value;
     use std::collections::BTreeMap;
 

@@ -2,7 +2,7 @@
 //! blocks.
 
 use super::*;
-use crate::check::report::{BlockResult, ChannelResult, CommandResult, Status};
+use crate::report::{BlockResult, ChannelResult, CommandResult, Status};
 use std::collections::HashMap;
 
 /// A flake block's result from its outcome per channel: passed when every

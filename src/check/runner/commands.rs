@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 use super::{result, timeout_of};
 use crate::check::nix::Route;
 use crate::check::page::PageRun;
-use crate::check::report::{BlockResult, CommandResult, Status};
 use crate::check::session::{self, HostBash, Mode, Outcome, Session, ShellLauncher};
 use crate::check::settings::Settings;
 use crate::markdown::codeblock::{BlockKind, CodeBlock};
+use crate::report::{BlockResult, CommandResult, Status};
 use crate::transcript::{self, Expectation};
 
 /// One command of a block, with what it must do.

@@ -5,10 +5,10 @@ use super::BlockRunner;
 use super::commands::{self, Step};
 use crate::check::nix::Route;
 use crate::check::page::PageRun;
-use crate::check::report::BlockResult;
 use crate::check::session::Mode;
 use crate::check::settings::Settings;
 use crate::markdown::codeblock::{BlockKind, CodeBlock};
+use crate::report::BlockResult;
 use crate::transcript;
 
 pub struct ConsoleRunner;

@@ -7,9 +7,9 @@ use super::commands;
 use super::{BlockRunner, ConsoleRunner, ScriptRunner, failed};
 use crate::check::nix;
 use crate::check::page::PageRun;
-use crate::check::report::BlockResult;
 use crate::check::settings::Settings;
 use crate::markdown::codeblock::{BlockKind, CodeBlock};
+use crate::report::BlockResult;
 
 pub struct DevShellRunner;
 

@@ -4,9 +4,9 @@
 use super::{BlockRunner, failed};
 use crate::check::nix;
 use crate::check::page::PageRun;
-use crate::check::report::BlockResult;
 use crate::check::settings::Settings;
 use crate::markdown::codeblock::{BlockKind, CodeBlock};
+use crate::report::BlockResult;
 
 /// Writes a block's text to its `file=` path in the sandbox; a flake's
 /// folder becomes the page's flake folder.

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 use super::{BlockRunner, result, timeout_of};
 use crate::check::nix;
 use crate::check::page::PageRun;
-use crate::check::report::{BlockResult, Status};
 use crate::check::settings::Settings;
 use crate::markdown::codeblock::{BlockKind, CodeBlock};
+use crate::report::{BlockResult, Status};
 
 pub struct FlakeRunner;
 

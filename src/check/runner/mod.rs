@@ -28,9 +28,9 @@ pub use script::ScriptRunner;
 use super::needs;
 use super::nix;
 use super::page::PageRun;
-use super::report::{BlockResult, Status};
 use super::settings::Settings;
 use crate::markdown::codeblock::{BlockKind, CodeBlock, Shell};
+use crate::report::{BlockResult, Status};
 
 /// Runs one kind of block on its page.
 pub trait BlockRunner {

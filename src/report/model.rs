@@ -1,45 +1,17 @@
-//! The results of a check run, and the ways of showing them.
+//! The report's schema (version 1): what docs-check writes and the site
+//! reads back. One set of types for both sides: the checker serializes a
+//! [`Report`], the site deserializes it (`super::read`).
 //!
-//! [`Report`] is also the JSON report the site reads (schema version 1).
+//! Reading is lenient: every field the site can do without has a default,
+//! so reports written by older versions (without `source`, `kind`,
+//! `duration_ms`...) still load.
 
-pub mod github;
-pub mod human;
-pub mod json;
-pub mod junit;
+use serde::{Deserialize, Serialize};
 
-use std::path::Path;
-
-use serde::Serialize;
-
-use crate::error::{Error, Result};
 use crate::markdown::codeblock::BlockKind;
 
-/// Write the report files of a run: the JSON report to `json` and, when
-/// asked (`--junit FILE`), the JUnit XML to `junit`. One path for both is a
-/// usage error, and nothing is written.
-pub fn write(report: &Report, json: &Path, junit: Option<&Path>) -> Result<()> {
-    if let Some(junit) = junit.filter(|j| *j == json) {
-        return Err(Error::Other(format!(
-            "--junit {}: that is the JSON report's file (--report); give another",
-            junit.display()
-        )));
-    }
-    json::write(report, json)?;
-    match junit {
-        Some(path) => junit::write(report, path),
-        None => Ok(()),
-    }
-}
-
-/// Write `text` to `path`, creating its folder.
-fn write_file(path: &Path, text: &str) -> Result<()> {
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    std::fs::write(path, text).map_err(|e| Error::io(path, e))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Outcome of one block, command or channel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     Passed,
@@ -50,7 +22,8 @@ pub enum Status {
     Blocked,
 }
 
-#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default)]
 pub struct Totals {
     pub passed: usize,
     pub failed: usize,
@@ -73,7 +46,9 @@ impl std::fmt::Display for Totals {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// A check run. Every field has a default when read back.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Report {
     pub version: u32,
     /// RFC 3339, UTC.
@@ -134,33 +109,40 @@ impl Report {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One block's result. `page`, `line` and `status` are required when read
+/// back; the rest default.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BlockResult {
     /// Page path as the user knows it (`content/intro.md`).
     pub page: String,
     /// Page path inside the book's source folder (`intro.md`), the same
-    /// wherever docs-check was run from.
+    /// wherever docs-check was run from. Empty when read from a report
+    /// older than guidebook 0.1: the site then matches `page`.
+    #[serde(default)]
     pub source: String,
     /// Line of the opening fence.
     pub line: usize,
     /// Index of the block on its page.
+    #[serde(default)]
     pub index: usize,
+    #[serde(default)]
     pub lang: String,
+    #[serde(default)]
     pub kind: BlockKind,
     pub status: Status,
     /// Why it was skipped.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// Why it failed, in one line.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// `FILE:LINE` of the failure this block was not run for.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_by: Option<String>,
     /// When the checker's machine, not the page, is at fault (a download
     /// failed, its Nix is too old): what a reader is told instead of the
     /// error, e.g. "the check could not fetch nixpkgs".
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_verified: Option<String>,
     /// A root cause that several blocks can share (`fetch:nixpkgs`,
     /// `nix-older-than:2.18.0`): reported at its first block only.
@@ -168,9 +150,11 @@ pub struct BlockResult {
     pub cause: Option<String>,
     /// A flake example's result per channel (`[check.nix]` inputs with
     /// several references).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub channels: Vec<ChannelResult>,
+    #[serde(default)]
     pub commands: Vec<CommandResult>,
+    #[serde(default)]
     pub duration_ms: u64,
 }
 
@@ -183,35 +167,68 @@ impl BlockResult {
             .map(|c| c.line)
             .unwrap_or(self.line)
     }
+
+    /// Why it failed or was skipped, as the site says it.
+    pub fn detail(&self) -> Option<&str> {
+        if let Some(n) = &self.not_verified {
+            return Some(n);
+        }
+        match self.status {
+            Status::Failed | Status::Blocked => self.message.as_deref().or(self.reason.as_deref()),
+            _ => self.reason.as_deref().or(self.message.as_deref()),
+        }
+    }
+
+    /// "nixos-25.11 and nixpkgs-unstable": the channels it passed on, when
+    /// it was checked on several.
+    pub fn passed_channels(&self) -> Option<String> {
+        let names: Vec<&str> = self
+            .channels
+            .iter()
+            .filter(|c| c.status == Status::Passed)
+            .map(|c| c.name.as_str())
+            .collect();
+        match names.as_slice() {
+            [] => None,
+            [one] => Some(one.to_string()),
+            [init @ .., last] => Some(format!("{} and {last}", init.join(", "))),
+        }
+    }
 }
 
 /// A flake example checked against one channel.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct ChannelResult {
     pub name: String,
     pub status: Status,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// One command of a block. `line` and `status` are required when read
+/// back; the rest default.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CommandResult {
     /// Line of the command in the page (a script block: its first line).
     pub line: usize,
+    #[serde(default)]
     pub command: String,
     /// `null` when it timed out.
+    #[serde(default)]
     pub exit_code: Option<i32>,
+    #[serde(default)]
     pub expected_exit: i32,
+    #[serde(default)]
     pub duration_ms: u64,
     pub status: Status,
     /// Unified diff of expected against actual output, when they differ.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
     /// The tail of the output, for failed commands.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<String>,
     /// Bytes of output dropped before that tail.
-    #[serde(skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub output_dropped: u64,
     /// The normalized actual output, when it differed from the expected one
     /// (what `--bless` writes).
@@ -224,4 +241,58 @@ pub struct CommandResult {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reports docs-check wrote before the schema was one model: the
+    /// `pass` fixture book and the bundled guide (some blocks failed, flake
+    /// examples on several channels).
+    const MAIN_REPORTS: [(&str, &str); 2] = [
+        (
+            "main-pass.json",
+            include_str!("../../tests/fixtures/report/main-pass.json"),
+        ),
+        (
+            "main-guide.json",
+            include_str!("../../tests/fixtures/report/main-guide.json"),
+        ),
+    ];
+
+    #[test]
+    fn reports_of_earlier_versions_read_back_and_write_the_same_bytes() {
+        for (name, text) in MAIN_REPORTS {
+            let report: Report = serde_json::from_str(text).expect(name);
+            assert!(!report.blocks.is_empty(), "{name}");
+            assert_eq!(super::super::json::render(&report), text, "{name}");
+        }
+    }
+
+    #[test]
+    fn totals_of_a_read_report_match_its_blocks() {
+        for (name, text) in MAIN_REPORTS {
+            let read: Report = serde_json::from_str(text).expect(name);
+            assert_eq!(
+                Report::new(read.blocks.clone()).totals,
+                read.totals,
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_block_needs_page_line_and_status_only() {
+        let b: BlockResult =
+            serde_json::from_str(r#"{"page": "p.md", "line": 3, "status": "skipped"}"#).unwrap();
+        assert_eq!(
+            (b.page.as_str(), b.line, b.status),
+            ("p.md", 3, Status::Skipped)
+        );
+        assert_eq!(b.kind, BlockKind::Display);
+        assert!(b.source.is_empty() && b.commands.is_empty());
+        let missing = serde_json::from_str::<BlockResult>(r#"{"page": "p.md", "line": 3}"#);
+        assert!(missing.unwrap_err().to_string().contains("status"));
+    }
 }

@@ -13,5 +13,5 @@ pub fn render(report: &Report) -> String {
 
 /// Write the report to `path`, creating its folder.
 pub fn write(report: &Report, path: &Path) -> Result<()> {
-    super::write_file(path, &render(report))
+    super::files::write_file(path, &render(report))
 }

@@ -77,7 +77,7 @@ pub fn render(report: &Report) -> String {
 
 /// Write the JUnit XML to `path` (`--junit FILE`), creating its folder.
 pub fn write(report: &Report, path: &Path) -> Result<()> {
-    super::write_file(path, &render(report))
+    super::files::write_file(path, &render(report))
 }
 
 fn seconds(ms: u64) -> String {

@@ -46,8 +46,11 @@ impl NixUnderTest {
     /// test settings.
     fn cmd(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(&self.program);
+        // `nix develop --command` execs the command and so never removes
+        // its /tmp/nix-shell.* folder: keep those inside target/.
         cmd.args(["--extra-experimental-features", "nix-command flakes"])
-            .env("NIX_CONFIG", nix_config());
+            .env("NIX_CONFIG", nix_config())
+            .env("TMPDIR", env!("CARGO_TARGET_TMPDIR"));
         cmd
     }
 }
@@ -807,7 +810,16 @@ fn mk_shell_merges_inputs_from_and_shell_hooks() {
         .arg(stand_in("nixpkgs"))
         .args(["--override-input", "flake-utils"])
         .arg(stand_in("flake-utils"))
-        .args(["-i", "-k", "HOME", "--command", "bash", "-c"])
+        .args([
+            "-i",
+            "-k",
+            "HOME",
+            "-k",
+            "TMPDIR",
+            "--command",
+            "bash",
+            "-c",
+        ])
         .arg("command -v cargo pkg-config which; echo \"native=$nativeBuildInputs\"")
         .output()
         .unwrap();

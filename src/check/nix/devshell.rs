@@ -10,7 +10,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Variables kept inside `nix develop -i`.
-pub(super) const KEPT: &[&str] = &["HOME", "LANG", "TERM", "NO_COLOR", "GUIDEBOOK_SANDBOX"];
+pub(super) const KEPT: &[&str] = &[
+    "HOME",
+    "LANG",
+    "TERM",
+    "NO_COLOR",
+    "GUIDEBOOK_SANDBOX",
+    "TMPDIR",
+];
 
 /// Where a block's commands run.
 pub enum Route {

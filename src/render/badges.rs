@@ -6,10 +6,10 @@ use serde::Serialize;
 
 use super::escape::escape_html;
 use crate::markdown::{BlockKind, CodeBlock};
-use crate::report::{Against, BlockResult as BlockCheck, CheckReport, Status};
+use crate::report::{Against, BlockResult, CheckReport, Status};
 
 /// CSS suffix, label and title words of a block's result.
-fn verdict(check: Option<&BlockCheck>) -> (&'static str, &'static str) {
+fn verdict(check: Option<&BlockResult>) -> (&'static str, &'static str) {
     // The checker machine's trouble is not the page's failure.
     if check.is_some_and(|c| c.not_verified.is_some()) {
         return ("unverified", "not verified:");
@@ -26,7 +26,7 @@ fn verdict(check: Option<&BlockCheck>) -> (&'static str, &'static str) {
 /// The badge inside a checked code block. `against`: the Nix and nixpkgs,
 /// named on a passed flake example.
 pub fn badge(
-    check: Option<&BlockCheck>,
+    check: Option<&BlockResult>,
     date: Option<&str>,
     against: Option<&Against>,
     is_flake: bool,
@@ -224,7 +224,7 @@ pub fn status_table<'a>(
         for block in blocks.iter().filter(|b| b.is_checked()) {
             let check = report.and_then(|r| r.get(block));
             let (class, label) = verdict(check);
-            let detail = check.and_then(BlockCheck::detail).unwrap_or("");
+            let detail = check.and_then(BlockResult::detail).unwrap_or("");
             out.push_str(&format!(
                 "<tr class=\"check-{class}\"><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td><span class=\"check check-{class}\"><span class=\"check-label\">{label}</span></span></td><td>{}</td></tr>\n",
                 escape_html(url),

@@ -7,6 +7,8 @@
 //! of a built page that clicks, waits and writes what it saw into the DOM, and
 //! reads the DOM that Chromium dumps.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
@@ -249,18 +251,7 @@ fn check_badges_of_a_checked_page() {
     let Some(bin) = chromium() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/books/badges");
-    for entry in walkdir::WalkDir::new(&from) {
-        let entry = entry.unwrap();
-        let to = tmp
-            .path()
-            .join("badges")
-            .join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
+    support::copy_tree(&from, &tmp.path().join("badges"));
 
     // One block fails, so docs-check exits 1; the report is written anyway.
     let report_path = tmp.path().join("report.json");

@@ -2,6 +2,8 @@
 //! tests/fixtures/check/. Each test copies its book to a temporary folder
 //! (the checker writes its report there, and `--bless` edits pages).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -20,18 +22,7 @@ impl Copy {
     fn new(name: &str) -> Copy {
         let dir = tempfile::tempdir().unwrap();
         let from = Path::new(FIXTURES).join(name);
-        for entry in walkdir::WalkDir::new(&from) {
-            let entry = entry.unwrap();
-            let to = dir
-                .path()
-                .join(name)
-                .join(entry.path().strip_prefix(&from).unwrap());
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&to).unwrap();
-            } else {
-                std::fs::copy(entry.path(), &to).unwrap();
-            }
-        }
+        support::copy_tree(&from, &dir.path().join(name));
         Copy {
             dir,
             name: name.into(),

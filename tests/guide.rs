@@ -2,25 +2,14 @@
 //! (tests/nix.rs runs the whole guide with those): here the blocks marked
 //! `needs=guidebook` run with this build's `guidebook` on PATH.
 
+mod support;
+
 use std::path::Path;
 use std::process::Command;
 
 use assert_cmd::prelude::*;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 #[test]
 fn guidebook_new_on_the_edge_cases_page_runs() {
@@ -30,7 +19,7 @@ fn guidebook_new_on_the_edge_cases_page_runs() {
         dir.path().join("book.toml"),
     )
     .unwrap();
-    copy_tree(
+    support::copy_tree(
         &Path::new(ROOT).join("content"),
         &dir.path().join("content"),
     );

@@ -4,6 +4,8 @@
 //! bytes of the page). They need bubblewrap (`bwrap`) for the jail; without
 //! it they say why and pass, except under `CI=true`.
 
+mod support;
+
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -43,18 +45,7 @@ impl Book {
     fn new(name: &str) -> Book {
         let dir = tempfile::tempdir().unwrap();
         let from = Path::new(FIXTURES).join(name);
-        for entry in walkdir::WalkDir::new(&from) {
-            let entry = entry.unwrap();
-            let to = dir
-                .path()
-                .join(name)
-                .join(entry.path().strip_prefix(&from).unwrap());
-            if entry.file_type().is_dir() {
-                std::fs::create_dir_all(&to).unwrap();
-            } else {
-                std::fs::copy(entry.path(), &to).unwrap();
-            }
-        }
+        support::copy_tree(&from, &dir.path().join(name));
         Book {
             dir,
             name: name.into(),

@@ -1,21 +1,15 @@
 //! `guidebook new`: a contributor's new edge-case page, built and checked
 //! like the rest of the guide.
 
+mod support;
+
 use assert_cmd::Command;
 use std::path::Path;
 
 fn copy_guide(to: &Path) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::copy(root.join("book.toml"), to.join("book.toml")).unwrap();
-    for entry in walkdir::WalkDir::new(root.join("content")) {
-        let entry = entry.unwrap();
-        let rel = entry.path().strip_prefix(root).unwrap();
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(to.join(rel)).unwrap();
-        } else {
-            std::fs::copy(entry.path(), to.join(rel)).unwrap();
-        }
-    }
+    support::copy_tree(&root.join("content"), &to.join("content"));
 }
 
 #[test]

@@ -8,6 +8,8 @@
 //! 2.8 the flakes fail with that one cause. A missing Nix is said and
 //! skipped, except under `CI=true`, where both must be there.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -105,17 +107,7 @@ fn nix_config() -> String {
     )
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use support::copy_tree;
 
 /// A copy of fixture book `name` (tests/fixtures/nix-books) in a temp dir.
 fn book(name: &str) -> tempfile::TempDir {

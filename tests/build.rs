@@ -366,3 +366,81 @@ fn failed_builds_keep_the_last_good_site() {
         );
     }
 }
+
+/// Info strings read as rustdoc and mdBook read them: split on spaces, tabs
+/// and commas, their attributes accepted, an unknown one on a shown-only
+/// block a warning with file:line.
+#[test]
+fn info_strings_read_as_rustdoc_and_mdbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("site");
+    let book = fixture("info-strings");
+    let (code, stderr) = build(&book, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "info-strings/src/a.md:21: unknown attribute `frobnicate`; known attributes: file, skip, hidden, timeout, needs, exit, shell (ignored: this `rust` block is shown only)"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("warning:").count(), 1, "{stderr}");
+    let page = read(&dest.join("a.html"));
+    let classes: Vec<&str> = page
+        .split("<pre><code class=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    // The hidden sh block is not shown; every other block keeps its language.
+    assert_eq!(
+        classes,
+        [
+            "language-rust",
+            "language-rust",
+            "language-rust",
+            "language-rust",
+            "language-rust",
+            "language-console",
+            "language-toml"
+        ]
+    );
+    for name in [
+        "comma_space",
+        "space_comma",
+        "editable",
+        "many",
+        "unknown_but_shown",
+    ] {
+        assert!(page.contains(&format!(">{name}</span>")), "{name}");
+    }
+    assert!(!page.contains("echo setup"));
+
+    // What the checker sees: the console block with its comma, the hidden sh.
+    let out = Command::cargo_bin("docs-check")
+        .unwrap()
+        .current_dir(book.parent().unwrap())
+        .arg("info-strings")
+        .arg("--list")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "info-strings/src/a.md:25\tconsole\techo comma\n\
+         info-strings/src/a.md:30\tsh\techo setup\n"
+    );
+}
+
+/// An unknown attribute on a block the checker runs still fails the build.
+#[test]
+fn unknown_attribute_on_a_run_block_fails() {
+    let (dir, root) = copy_of("info-strings");
+    let page = root.join("src/a.md");
+    let text = read(&page).replace("```sh,hidden", "```sh,hidden,frobnicate");
+    fs::write(&page, text).unwrap();
+    let (code, stderr) = build(&root, &dir.path().join("site"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("src/a.md:30: unknown attribute `frobnicate`"),
+        "{stderr}"
+    );
+}

@@ -104,7 +104,11 @@ impl Page {
                         ));
                     }
                     match parse_info(&info, &written.path, written.line) {
-                        Ok((lang, annotations)) => {
+                        Ok(parsed) => {
+                            warnings.extend(parsed.warnings);
+                            let super::codeblock::Info {
+                                lang, annotations, ..
+                            } = parsed;
                             let text_range = fenced.then(|| {
                                 let start = content_start(&source, range.clone());
                                 open.text_range.unwrap_or(start..start)

@@ -444,3 +444,47 @@ fn unknown_attribute_on_a_run_block_fails() {
         "{stderr}"
     );
 }
+
+/// mdBook settings: `playpen` read as the old name of `playground`, mdBook's
+/// theme names mapped to light and dark.
+#[test]
+fn mdbook_playpen_and_theme_names() {
+    let (dir, root) = copy_of("mdbook-config");
+    let dest = dir.path().join("site");
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "book.toml:8: `output.html.playpen` (mdBook's old name of `playground`) is an mdBook setting guidebook ignores"
+        ),
+        "{stderr}"
+    );
+    let page = read(&dest.join("a.html"));
+    assert!(
+        page.contains(r#"data-default-theme="light" data-theme="light""#),
+        "{page}"
+    );
+
+    for (theme, want) in [
+        ("coal", "dark"),
+        ("navy", "dark"),
+        ("ayu", "dark"),
+        ("light", "light"),
+    ] {
+        let toml = format!("[book]\ntitle = \"T\"\n[output.html]\ndefault-theme = \"{theme}\"\n");
+        fs::write(root.join("book.toml"), toml).unwrap();
+        let (code, stderr) = build(&root, &dest);
+        assert_eq!(code, 0, "{stderr}");
+        let page = read(&dest.join("a.html"));
+        let attr = format!(r#"data-default-theme="{want}" data-theme="{want}""#);
+        assert!(page.contains(&attr), "{theme}: {page}");
+    }
+    fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"T\"\n[output.html]\npreferred-dark-theme = \"rust\"\n",
+    )
+    .unwrap();
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(read(&dest.join("a.html")).contains(r#"data-theme="light""#));
+}

@@ -58,6 +58,8 @@ const MDBOOK_HTML_KEYS: &[&str] = &[
     "git-repository-icon",
     "fold",
     "playground",
+    // mdBook's old name of `playground`, which mdBook still reads.
+    "playpen",
     "code",
     "search",
     "print",
@@ -91,7 +93,11 @@ pub(super) fn validate(config: &Config, warnings: &mut Vec<String>, errors: &mut
     let display = file.shown.display();
     for key in config.output.html.other.keys() {
         let line = file.key_line(&["output", "html", key]);
-        if MDBOOK_HTML_KEYS.contains(&key.as_str()) {
+        if key == "playpen" {
+            warnings.push(format!(
+                "{display}:{line}: `output.html.playpen` (mdBook's old name of `playground`) is an mdBook setting guidebook ignores"
+            ));
+        } else if MDBOOK_HTML_KEYS.contains(&key.as_str()) {
             warnings.push(format!(
                 "{display}:{line}: `output.html.{key}` is an mdBook setting guidebook ignores"
             ));
@@ -118,7 +124,21 @@ pub(super) fn validate(config: &Config, warnings: &mut Vec<String>, errors: &mut
         errors.push(Error::input(
             &file.shown,
             file.key_line(&["output", "html", "default-theme"]),
-            format!("default-theme `{theme}` is not one of light, dark, auto"),
+            format!(
+                "default-theme `{theme}` is not one of light, dark, auto or mdBook's light, rust, coal, navy, ayu"
+            ),
+        ));
+    }
+    if let Some(theme) = &config.output.html.preferred_dark_theme
+        && !matches!(theme.as_str(), "light" | "dark")
+        && !MDBOOK_THEMES.contains(&theme.as_str())
+    {
+        errors.push(Error::input(
+            &file.shown,
+            file.key_line(&["output", "html", "preferred-dark-theme"]),
+            format!(
+                "preferred-dark-theme `{theme}` is not one of light, dark or mdBook's light, rust, coal, navy, ayu"
+            ),
         ));
     }
     errors.extend(outside_book_files(config));

@@ -446,9 +446,10 @@ fn unknown_attribute_on_a_run_block_fails() {
 }
 
 /// mdBook settings: `playpen` read as the old name of `playground`, mdBook's
-/// theme names mapped to light and dark.
+/// theme names mapped to light and dark, text after a SUMMARY link skipped
+/// as mdBook's SUMMARY parser skips it.
 #[test]
-fn mdbook_playpen_and_theme_names() {
+fn mdbook_playpen_theme_names_and_summary_text() {
     let (dir, root) = copy_of("mdbook-config");
     let dest = dir.path().join("site");
     let (code, stderr) = build(&root, &dest);

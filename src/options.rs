@@ -15,6 +15,8 @@ pub struct BuildOptions {
     pub checks: Option<PathBuf>,
     /// Set by `serve`: the URL path pages listen on for reloads.
     pub live_reload: Option<String>,
+    /// Every warning fails the build (`--strict`; also `[build] strict`).
+    pub strict: bool,
 }
 
 /// Options of `guidebook serve` ([`crate::serve::serve`]).

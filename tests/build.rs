@@ -569,3 +569,47 @@ fn mdbook_playpen_theme_names_and_summary_text() {
     assert_eq!(code, 0, "{stderr}");
     assert!(read(&dest.join("a.html")).contains(r#"data-theme="light""#));
 }
+
+/// mdBook's `smart-punctuation` (on by default since mdBook 0.5): prose gets
+/// typographic quotes and dashes, code keeps what was written, and the
+/// checker reads the page as written.
+#[test]
+fn smart_punctuation_by_default_and_off_when_asked() {
+    let (dir, root) = copy_of("smart-punctuation");
+    let dest = dir.path().join("site");
+    let (code, stderr) = build_with(&root, &dest, &["--strict"]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = read(&dest.join("a.html"));
+    assert!(
+        page.contains("<p>It’s “quoted” – and ‘single’ — then more…</p>"),
+        "{page}"
+    );
+    assert!(page.contains(r#"<code>"as-is" -- 'x'</code>"#), "{page}");
+    assert!(
+        page.contains(r#"<span class="output">it&#39;s -- fine</span>"#),
+        "{page}"
+    );
+
+    let out = Command::cargo_bin("docs-check")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["smart-punctuation", "--list"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "smart-punctuation/src/a.md:7\tconsole\techo \"it's -- fine\"\n"
+    );
+
+    for off in ["smart-punctuation = false", "curly-quotes = false"] {
+        let toml = format!("[book]\ntitle = \"S\"\n[output.html]\n{off}\n");
+        fs::write(root.join("book.toml"), toml).unwrap();
+        let (code, stderr) = build_with(&root, &dest, &["--strict"]);
+        assert_eq!(code, 0, "{off}: {stderr}");
+        let page = read(&dest.join("a.html"));
+        assert!(
+            page.contains(r#"<p>It's "quoted" -- and 'single' --- then more...</p>"#),
+            "{off}: {page}"
+        );
+    }
+}

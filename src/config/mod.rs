@@ -94,6 +94,15 @@ impl Config {
         Ok(LoadedConfig { config, warnings })
     }
 
+    /// Options of the rendered Markdown: smart punctuation unless
+    /// `smart-punctuation = false` (or, without it, mdBook 0.4's
+    /// `curly-quotes = false`).
+    pub fn render_options(&self) -> pulldown_cmark::Options {
+        let html = &self.output.html;
+        let smart = html.smart_punctuation.or(html.curly_quotes).unwrap_or(true);
+        crate::markdown::render_options(smart)
+    }
+
     /// The theme a page starts with: light, dark or auto (mdBook names
     /// mapped: `light` and `rust` are light, `coal`, `navy` and `ayu` dark).
     /// Without a default theme a page follows the system (auto), as mdBook

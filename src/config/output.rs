@@ -42,6 +42,13 @@ pub struct HtmlOutput {
     pub input_404: Option<String>,
     #[serde(default)]
     pub cname: Option<String>,
+    /// Typographic quotes and dashes (mdBook's `smart-punctuation`, on by
+    /// default since mdBook 0.5).
+    #[serde(default)]
+    pub smart_punctuation: Option<bool>,
+    /// mdBook 0.4's name of `smart-punctuation`.
+    #[serde(default)]
+    pub curly_quotes: Option<bool>,
     /// Keys mdBook knows that guidebook does not use; anything else is an error.
     #[serde(flatten)]
     pub other: BTreeMap<String, toml::Value>,
@@ -50,8 +57,6 @@ pub struct HtmlOutput {
 /// mdBook `[output.html]` keys accepted and ignored.
 const MDBOOK_HTML_KEYS: &[&str] = &[
     "theme",
-    "curly-quotes",
-    "smart-punctuation",
     "mathjax-support",
     "copy-fonts",
     "google-analytics",
@@ -81,6 +86,8 @@ const HTML_KEYS: &[&str] = &[
     "no-section-label",
     "input-404",
     "cname",
+    "smart-punctuation",
+    "curly-quotes",
 ];
 
 const MDBOOK_THEMES: &[&str] = &["rust", "coal", "navy", "ayu"];

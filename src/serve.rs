@@ -36,7 +36,8 @@ pub fn serve(args: &ServeOptions) -> Result<()> {
         dest_dir: args.dest_dir.clone(),
         checks: None,
         live_reload: Some(EVENTS_PATH.to_string()),
-        strict: false,
+        // Serving never fails on a warning; a broken link is printed.
+        strict: Some(false),
     };
     let (live, _) = LiveSite::build(&build_args)?;
     let dest = live.dest().to_path_buf();

@@ -59,7 +59,7 @@ impl BuildArgs {
             dest_dir: self.dest_dir.clone(),
             checks: self.checks.clone(),
             live_reload: None,
-            strict: self.strict,
+            strict: self.strict.then_some(true),
         }
     }
 }

@@ -196,7 +196,7 @@ mod tests {
             dest_dir: Some(dir.path().join("site")),
             checks: None,
             live_reload: None,
-            strict: false,
+            strict: None,
         };
         (dir, args)
     }
@@ -238,6 +238,24 @@ mod tests {
         let update = live.update(&[dir.path().join("src/logo.svg")]).unwrap();
         assert!(matches!(update, Update::Full(_)));
         assert!(dir.path().join("site/logo.svg").is_file());
+    }
+
+    #[test]
+    fn strict_comes_from_book_toml_unless_the_caller_decides() {
+        let (dir, mut args) = book();
+        write(dir.path(), "book.toml", "[build]\nstrict = true\n");
+        write(dir.path(), "src/one.md", "# One\n\nSee [gone](gone.md).\n");
+        let e = LiveSite::build(&args).err().map(|e| e.to_string());
+        assert!(
+            e.as_deref().is_some_and(
+                |e| e.contains("broken link `gone.md`") && e.contains("the build is strict")
+            ),
+            "{e:?}"
+        );
+        // serve passes Some(false): it builds, and the link is a warning.
+        args.strict = Some(false);
+        let (_, report) = LiveSite::build(&args).unwrap();
+        assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
     }
 
     #[test]

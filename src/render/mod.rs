@@ -106,7 +106,7 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
         .chain(link_warnings)
         .chain(report_warning)
         .collect();
-    if (args.strict || book.config.build.strict) && !warnings.is_empty() {
+    if args.strict.unwrap_or(book.config.build.strict) && !warnings.is_empty() {
         return Err(crate::Error::Strict(warnings));
     }
     let dest = dest_dir(args, &book);

@@ -30,6 +30,9 @@ pub enum Error {
     /// Several errors, each on its own line (all problems of a book at once).
     #[error("{}", join_lines(.0))]
     Many(Vec<Error>),
+    /// Warnings made fatal by `guidebook build --strict` or `[build] strict`.
+    #[error("{}", strict_message(.0))]
+    Strict(Vec<String>),
     /// Anything else, with a message that says what.
     #[error("{0}")]
     Other(String),
@@ -71,7 +74,7 @@ impl Error {
     /// (the book's files or the command line)?
     pub fn is_input(&self) -> bool {
         match self {
-            Error::Input { .. } | Error::Source { .. } | Error::Usage(_) => true,
+            Error::Input { .. } | Error::Source { .. } | Error::Usage(_) | Error::Strict(_) => true,
             Error::Many(all) => all.iter().all(Error::is_input),
             _ => false,
         }
@@ -79,6 +82,16 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+fn strict_message(warnings: &[String]) -> String {
+    let mut out: String = warnings.iter().map(|w| format!("warning: {w}\n")).collect();
+    out.push_str(&format!(
+        "the build is strict (--strict or [build] strict = true): {} warning{} fail it; nothing was written and the previous site is kept",
+        warnings.len(),
+        if warnings.len() == 1 { "" } else { "s" }
+    ));
+    out
+}
 
 /// Read a file to a string, with the path in the error.
 pub fn read_to_string(path: &Path) -> Result<String> {

@@ -15,6 +15,10 @@ pub struct BuildOptions {
     pub checks: Option<PathBuf>,
     /// Set by `serve`: the URL path pages listen on for reloads.
     pub live_reload: Option<String>,
+    /// Every warning fails the build: `Some(true)` is `--strict`, `None`
+    /// leaves it to `[build] strict` of book.toml, `Some(false)` (serve)
+    /// never.
+    pub strict: Option<bool>,
 }
 
 /// Options of `guidebook serve` ([`crate::serve::serve`]).

@@ -36,6 +36,8 @@ pub fn serve(args: &ServeOptions) -> Result<()> {
         dest_dir: args.dest_dir.clone(),
         checks: None,
         live_reload: Some(EVENTS_PATH.to_string()),
+        // Serving never fails on a warning; a broken link is printed.
+        strict: Some(false),
     };
     let (live, _) = LiveSite::build(&build_args)?;
     let dest = live.dest().to_path_buf();
@@ -117,7 +119,14 @@ fn watch(
                     eprintln!("rebuilt in {:.0} ms", report.elapsed.as_secs_f64() * 1000.0);
                     state.error = None;
                 }
-                Ok(Update::Pages { pages, elapsed }) => {
+                Ok(Update::Pages {
+                    pages,
+                    elapsed,
+                    warnings,
+                }) => {
+                    for warning in &warnings {
+                        eprintln!("warning: {warning}");
+                    }
                     let names: Vec<String> =
                         pages.iter().map(|p| p.display().to_string()).collect();
                     eprintln!(

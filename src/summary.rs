@@ -287,6 +287,12 @@ impl<'a> SummaryParser<'a, '_> {
                     separator = t.trim() == "---" || separator
                 }
                 Event::SoftBreak => {}
+                // Text after the chapter's link (`- [Title](t.md) (draft)`):
+                // mdBook's SUMMARY parser takes the link and skips the rest
+                // of the item (`parse_nested_item`, then `Some(_) => {}` in
+                // `parse_nested_numbered`, crates/mdbook-summary/src/lib.rs),
+                // so the chapter is the link and the text is not shown.
+                _ if chapter.is_some() => {}
                 other => {
                     return Err(self.err(
                         range.start,
@@ -327,6 +333,28 @@ mod tests {
 
     fn parse_ok(text: &str) -> Summary {
         parse(text, Path::new("src/SUMMARY.md")).unwrap()
+    }
+
+    #[test]
+    fn text_after_a_chapter_link_is_skipped_as_mdbook_does() {
+        let s = parse_ok(
+            "# Summary\n\n- [One](one.md) (draft, *soon*)\n  - [Two](two.md) `x` [more](m.md)\n- [Three](three.md)\n",
+        );
+        let chapters: Vec<(&str, Option<&Path>)> = s
+            .chapters()
+            .iter()
+            .map(|c| (c.title.as_str(), c.path.as_deref()))
+            .collect();
+        assert_eq!(
+            chapters,
+            [
+                ("One", Some(Path::new("one.md"))),
+                ("Two", Some(Path::new("two.md"))),
+                ("Three", Some(Path::new("three.md")))
+            ]
+        );
+        // Text before the link is still an error.
+        assert!(parse("- draft [One](one.md)\n", Path::new("SUMMARY.md")).is_err());
     }
 
     #[test]

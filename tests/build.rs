@@ -18,11 +18,17 @@ fn guidebook() -> Command {
 
 /// Run `guidebook build BOOK -d DEST`; (exit code, stderr).
 fn build(book: &Path, dest: &Path) -> (i32, String) {
+    build_with(book, dest, &[])
+}
+
+/// Run `guidebook build BOOK -d DEST ARGS...`; (exit code, stderr).
+fn build_with(book: &Path, dest: &Path, args: &[&str]) -> (i32, String) {
     let out = guidebook()
         .arg("build")
         .arg(book)
         .arg("--dest-dir")
         .arg(dest)
+        .args(args)
         .output()
         .unwrap();
     (
@@ -185,9 +191,14 @@ fn default_output_folder_is_build_dir_under_the_book() {
 
 /// Build an invalid fixture: exit code 2, every expected message, no output.
 fn assert_fails(name: &str, expected: &[&str]) {
+    assert_fails_with(name, &[], expected)
+}
+
+/// [`assert_fails`] with more arguments to `guidebook build`.
+fn assert_fails_with(name: &str, args: &[&str], expected: &[&str]) {
     let out = tempfile::tempdir().unwrap();
     let dest = out.path().join("site");
-    let (code, stderr) = build(&fixture(name), &dest);
+    let (code, stderr) = build_with(&fixture(name), &dest, args);
     assert_eq!(code, 2, "{stderr}");
     for e in expected {
         assert!(stderr.contains(e), "expected `{e}` in:\n{stderr}");
@@ -215,26 +226,94 @@ fn missing_summary_target() {
     );
 }
 
+/// Broken links are warnings with file:line; the build goes on.
+fn builds_with_warnings(name: &str, expected: &[&str]) {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("site");
+    let (code, stderr) = build(&fixture(name), &dest);
+    assert_eq!(code, 0, "{stderr}");
+    for e in expected {
+        let line = stderr
+            .lines()
+            .find(|l| l.contains(e))
+            .unwrap_or_else(|| panic!("expected `{e}` in:\n{stderr}"));
+        assert!(line.starts_with("warning: "), "{line}");
+    }
+    assert!(dest.join("index.html").is_file());
+}
+
 #[test]
 fn broken_links_are_all_reported() {
-    assert_fails(
-        "broken-link",
-        &[
-            "a.md:5: broken link `nowhere.md`: no page",
-            "b.md:3: broken link `img/missing.png`: no file",
-        ],
-    );
+    let expected = [
+        "a.md:5: broken link `nowhere.md`: no page",
+        "b.md:3: broken link `img/missing.png`: no file",
+    ];
+    builds_with_warnings("broken-link", &expected);
+    assert_fails_with("broken-link", &["--strict"], &expected);
 }
 
 #[test]
 fn broken_anchor() {
-    assert_fails(
-        "broken-anchor",
-        &[
-            "a.md:5: broken link `b.md#instal`: no heading or anchor `#instal` on",
-            "did you mean `install`?",
-        ],
+    let expected = [
+        "a.md:5: broken link `b.md#instal`: no heading or anchor `#instal` on",
+        "did you mean `install`?",
+    ];
+    builds_with_warnings("broken-anchor", &expected[..1]);
+    assert_fails_with("broken-anchor", &["--strict"], &expected);
+}
+
+/// `[build] strict = true` in book.toml is `--strict`; the message says
+/// which warnings failed the build and that the old site is kept.
+#[test]
+fn strict_setting_fails_on_any_warning_and_keeps_the_site() {
+    let (dir, root) = copy_of("broken-link");
+    let dest = dir.path().join("site");
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    let good = snapshot(&dest);
+    let toml = root.join("book.toml");
+    let before = fs::read_to_string(&toml).unwrap_or_default();
+    fs::write(&toml, format!("{before}\n[build]\nstrict = true\n")).unwrap();
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("warning: ") && stderr.contains("a.md:5: broken link `nowhere.md`"),
+        "{stderr}"
     );
+    assert!(
+        stderr.contains("the build is strict (--strict or [build] strict = true): 2 warnings fail it; nothing was written and the previous site is kept"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&dest), good, "site changed");
+}
+
+/// Links out of the source folder are checked only when asked; excluded
+/// prefixes are never checked.
+#[test]
+fn outside_links_opt_in_and_exclusions() {
+    let (dir, root) = copy_of("outside-links");
+    let dest = dir.path().join("site");
+    let (code, stderr) = build_with(&root, &dest, &["--strict"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    let toml = root.join("book.toml");
+    let before = read(&toml);
+    fs::write(
+        &toml,
+        before.replace(
+            "link-check-outside-src = false",
+            "link-check-outside-src = true",
+        ),
+    )
+    .unwrap();
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("src/a.md:5: broken link `../std/vec/struct.Vec.html`: it points outside the source folder and there is no `"),
+        "{stderr}"
+    );
+    // `../reference/` is excluded, `../book.toml` exists.
+    assert_eq!(stderr.matches("warning:").count(), 1, "{stderr}");
 }
 
 #[test]
@@ -356,13 +435,181 @@ fn failed_builds_keep_the_last_good_site() {
     ];
     for (what, breakage) in breakages {
         breakage();
-        let (code, stderr) = build(&root, &dest);
+        // Strict: a broken link fails the build.
+        let (code, stderr) = build_with(&root, &dest, &["--strict"]);
         assert_eq!(code, 2, "{what}: {stderr}");
         assert_eq!(snapshot(&dest), good, "{what}: site changed");
         assert_eq!(
             names_in(dir.path()),
             ["mdbook-shapes", "site"],
             "{what}: leftovers"
+        );
+    }
+}
+
+/// Info strings read as rustdoc and mdBook read them: split on spaces, tabs
+/// and commas, their attributes accepted, an unknown one on a shown-only
+/// block a warning with file:line.
+#[test]
+fn info_strings_read_as_rustdoc_and_mdbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("site");
+    let book = fixture("info-strings");
+    let (code, stderr) = build(&book, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "info-strings/src/a.md:21: unknown attribute `frobnicate`; known attributes: file, skip, hidden, timeout, needs, exit, shell (ignored: this `rust` block is shown only)"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(stderr.matches("warning:").count(), 1, "{stderr}");
+    let page = read(&dest.join("a.html"));
+    let classes: Vec<&str> = page
+        .split("<pre><code class=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    // The hidden sh block is not shown; every other block keeps its language.
+    assert_eq!(
+        classes,
+        [
+            "language-rust",
+            "language-rust",
+            "language-rust",
+            "language-rust",
+            "language-rust",
+            "language-console",
+            "language-toml"
+        ]
+    );
+    for name in [
+        "comma_space",
+        "space_comma",
+        "editable",
+        "many",
+        "unknown_but_shown",
+    ] {
+        assert!(page.contains(&format!(">{name}</span>")), "{name}");
+    }
+    assert!(!page.contains("echo setup"));
+
+    // What the checker sees: the console block with its comma, the hidden sh.
+    let out = Command::cargo_bin("docs-check")
+        .unwrap()
+        .current_dir(book.parent().unwrap())
+        .arg("info-strings")
+        .arg("--list")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "info-strings/src/a.md:25\tconsole\techo comma\n\
+         info-strings/src/a.md:30\tsh\techo setup\n"
+    );
+}
+
+/// An unknown attribute on a block the checker runs still fails the build.
+#[test]
+fn unknown_attribute_on_a_run_block_fails() {
+    let (dir, root) = copy_of("info-strings");
+    let page = root.join("src/a.md");
+    let text = read(&page).replace("```sh,hidden", "```sh,hidden,frobnicate");
+    fs::write(&page, text).unwrap();
+    let (code, stderr) = build(&root, &dir.path().join("site"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("src/a.md:30: unknown attribute `frobnicate`"),
+        "{stderr}"
+    );
+}
+
+/// mdBook settings: `playpen` read as the old name of `playground`, mdBook's
+/// theme names mapped to light and dark, text after a SUMMARY link skipped
+/// as mdBook's SUMMARY parser skips it.
+#[test]
+fn mdbook_playpen_theme_names_and_summary_text() {
+    let (dir, root) = copy_of("mdbook-config");
+    let dest = dir.path().join("site");
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "book.toml:8: `output.html.playpen` (mdBook's old name of `playground`) is an mdBook setting guidebook ignores"
+        ),
+        "{stderr}"
+    );
+    let page = read(&dest.join("a.html"));
+    assert!(
+        page.contains(r#"data-default-theme="light" data-theme="light""#),
+        "{page}"
+    );
+
+    for (theme, want) in [
+        ("coal", "dark"),
+        ("navy", "dark"),
+        ("ayu", "dark"),
+        ("light", "light"),
+    ] {
+        let toml = format!("[book]\ntitle = \"T\"\n[output.html]\ndefault-theme = \"{theme}\"\n");
+        fs::write(root.join("book.toml"), toml).unwrap();
+        let (code, stderr) = build(&root, &dest);
+        assert_eq!(code, 0, "{stderr}");
+        let page = read(&dest.join("a.html"));
+        let attr = format!(r#"data-default-theme="{want}" data-theme="{want}""#);
+        assert!(page.contains(&attr), "{theme}: {page}");
+    }
+    fs::write(
+        root.join("book.toml"),
+        "[book]\ntitle = \"T\"\n[output.html]\npreferred-dark-theme = \"rust\"\n",
+    )
+    .unwrap();
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(read(&dest.join("a.html")).contains(r#"data-theme="light""#));
+}
+
+/// mdBook's `smart-punctuation` (on by default since mdBook 0.5): prose gets
+/// typographic quotes and dashes, code keeps what was written, and the
+/// checker reads the page as written.
+#[test]
+fn smart_punctuation_by_default_and_off_when_asked() {
+    let (dir, root) = copy_of("smart-punctuation");
+    let dest = dir.path().join("site");
+    let (code, stderr) = build_with(&root, &dest, &["--strict"]);
+    assert_eq!(code, 0, "{stderr}");
+    let page = read(&dest.join("a.html"));
+    assert!(
+        page.contains("<p>It’s “quoted” – and ‘single’ — then more…</p>"),
+        "{page}"
+    );
+    assert!(page.contains(r#"<code>"as-is" -- 'x'</code>"#), "{page}");
+    assert!(
+        page.contains(r#"<span class="output">it&#39;s -- fine</span>"#),
+        "{page}"
+    );
+
+    let out = Command::cargo_bin("docs-check")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["smart-punctuation", "--list"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "smart-punctuation/src/a.md:7\tconsole\techo \"it's -- fine\"\n"
+    );
+
+    for off in ["smart-punctuation = false", "curly-quotes = false"] {
+        let toml = format!("[book]\ntitle = \"S\"\n[output.html]\n{off}\n");
+        fs::write(root.join("book.toml"), toml).unwrap();
+        let (code, stderr) = build_with(&root, &dest, &["--strict"]);
+        assert_eq!(code, 0, "{off}: {stderr}");
+        let page = read(&dest.join("a.html"));
+        assert!(
+            page.contains(r#"<p>It's "quoted" -- and 'single' --- then more...</p>"#),
+            "{off}: {page}"
         );
     }
 }

@@ -49,3 +49,10 @@ fn hidden_and_plain_blocks() {
         "Setup runs first:\n\n```sh hidden\nexport SECRET=1\n```\n\n```text\n<not> highlighted & escaped\n```\n\n    indented code\n"
     ));
 }
+
+#[test]
+fn mdbook_and_rustdoc_info_strings() {
+    insta::assert_snapshot!(html(
+        "```rust, ignore\nlet a = 1;\n```\n\n```rust ,ignore\nlet b = 2;\n```\n\n```toml,file=Cargo.toml\n[package]\n```\n\n```sh,hidden\necho setup\n```\n"
+    ));
+}

@@ -109,8 +109,13 @@ fn read(path: &Path) -> String {
 /// `guidebook build` in `root` must fail with exit 2, print `expected`,
 /// change no file of `dir`, and leave no output folder behind.
 fn build_fails(dir: &Path, root: &Path, expected: &str) {
+    build_fails_with(dir, root, &["build"], expected)
+}
+
+/// [`build_fails`] running `guidebook ARGS`.
+fn build_fails_with(dir: &Path, root: &Path, args: &[&str], expected: &str) {
     let before = snapshot(dir, &[]);
-    let out = run(root, &["build"]);
+    let out = run(root, args);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains(expected), "expected {expected:?} in:\n{err}");
@@ -416,9 +421,15 @@ fn bom_and_cr_line_endings_are_read_as_an_editor_shows_them() {
     assert!(a.contains("<h2 id=\"second\">"), "{a}");
     assert!(a.contains("<p>text</p>"), "{a}");
 
-    // A bad link on line 3 of a CR-only page is found, at line 3.
+    // A bad link on line 3 of a CR-only page is found, at line 3 (fatal
+    // with --strict).
     write_bytes(&root, "content/a.md", b"# A\r\r[bad](nope.md)\r");
-    build_fails(dir.path(), &root, "content/a.md:3: broken link `nope.md`");
+    build_fails_with(
+        dir.path(),
+        &root,
+        &["build", "--strict"],
+        "content/a.md:3: broken link `nope.md`",
+    );
 }
 
 #[test]

@@ -106,11 +106,23 @@ fn serve_reloads_on_edit_and_reports_a_broken_edit() {
     assert_eq!(next_event(&mut reader).0, "reload");
     assert!(get(port, "/one.html").contains("Second text."));
 
+    // A broken link is a warning: the page is updated.
     write(dir.path(), "src/one.md", "# One\n\nSee [gone](gone.md).\n");
+    assert_eq!(next_event(&mut reader).0, "reload");
+    assert!(get(port, "/one.html").contains("See <a href=\"gone.html\">gone</a>"));
+
+    write(
+        dir.path(),
+        "src/one.md",
+        "# One\n\nSecond text.\n\n```sh timout=3\ntrue\n```\n",
+    );
     let (event, data) = next_event(&mut reader);
     assert_eq!(event, "error");
-    assert!(data.contains("one.md:3: broken link"), "{data}");
+    assert!(
+        data.contains("one.md:5: unknown attribute `timout`"),
+        "{data}"
+    );
     let still = get(port, "/one.html");
-    assert!(still.contains("Second text."), "last good site not kept");
+    assert!(still.contains("See <a"), "last good site not kept");
     assert!(get(port, "/../../etc/passwd").starts_with("HTTP/1.1 404"));
 }

@@ -46,6 +46,10 @@ pub struct BuildArgs {
     /// (default: the report docs-check writes, when present).
     #[arg(long)]
     pub checks: Option<PathBuf>,
+    /// Fail on any warning (a broken link, an ignored setting...), writing
+    /// nothing: the previous site is kept. Also `[build] strict = true`.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl BuildArgs {
@@ -55,6 +59,7 @@ impl BuildArgs {
             dest_dir: self.dest_dir.clone(),
             checks: self.checks.clone(),
             live_reload: None,
+            strict: self.strict.then_some(true),
         }
     }
 }

@@ -15,6 +15,20 @@ pub struct BuildSection {
     pub use_default_preprocessors: Option<bool>,
     #[serde(default)]
     pub extra_watch_dirs: Vec<PathBuf>,
+    /// Every warning fails the build, as `guidebook build --strict` (the
+    /// spelling of MkDocs' `strict`).
+    #[serde(default)]
+    pub strict: bool,
+    /// Check links that leave the source folder (`../std/index.html`);
+    /// off by default, as they often point at files published beside the
+    /// book.
+    #[serde(default)]
+    pub link_check_outside_src: bool,
+    /// Links not checked: a link is skipped when its target starts with one
+    /// of these (`../std/`, `https://`, `page.md#old-`); a trailing `*` is
+    /// the same prefix.
+    #[serde(default)]
+    pub link_exclude: Vec<String>,
 }
 
 impl Default for BuildSection {
@@ -24,6 +38,9 @@ impl Default for BuildSection {
             create_missing: None,
             use_default_preprocessors: None,
             extra_watch_dirs: Vec::new(),
+            strict: false,
+            link_check_outside_src: false,
+            link_exclude: Vec::new(),
         }
     }
 }

@@ -94,11 +94,29 @@ impl Config {
         Ok(LoadedConfig { config, warnings })
     }
 
-    /// The theme a page starts with: light, dark or auto (mdBook names mapped).
+    /// Options of the rendered Markdown: smart punctuation unless
+    /// `smart-punctuation = false` (or, without it, mdBook 0.4's
+    /// `curly-quotes = false`).
+    pub fn render_options(&self) -> pulldown_cmark::Options {
+        let html = &self.output.html;
+        let smart = html.smart_punctuation.or(html.curly_quotes).unwrap_or(true);
+        crate::markdown::render_options(smart)
+    }
+
+    /// The theme a page starts with: light, dark or auto (mdBook names
+    /// mapped: `light` and `rust` are light, `coal`, `navy` and `ayu` dark).
+    /// Without a default theme a page follows the system (auto), as mdBook
+    /// shows its `preferred-dark-theme` when the system prefers dark; a
+    /// light `preferred-dark-theme` makes that light too.
     pub fn default_theme(&self) -> &'static str {
+        let dark_is_light = matches!(
+            self.output.html.preferred_dark_theme.as_deref(),
+            Some("light") | Some("rust")
+        );
         match self.output.html.default_theme.as_deref() {
             Some("light") | Some("rust") => "light",
             Some("dark") | Some("coal") | Some("navy") | Some("ayu") => "dark",
+            _ if dark_is_light => "light",
             _ => "auto",
         }
     }
@@ -107,7 +125,7 @@ impl Config {
 /// mdBook keys guidebook reads but does not act on, each a warning at its
 /// line: `[book] multilingual` and `text-direction`, `[build]
 /// create-missing`, `use-default-preprocessors` and `extra-watch-dirs`,
-/// `[output.html] preferred-dark-theme` and the `[rust]` table.
+/// and the `[rust]` table.
 fn ignored_mdbook_keys(config: &Config) -> Vec<String> {
     let set = [
         (
@@ -129,10 +147,6 @@ fn ignored_mdbook_keys(config: &Config) -> Vec<String> {
         (
             &["build", "extra-watch-dirs"],
             !config.build.extra_watch_dirs.is_empty(),
-        ),
-        (
-            &["output", "html", "preferred-dark-theme"],
-            config.output.html.preferred_dark_theme.is_some(),
         ),
         (&["rust"], config.rust.is_some()),
     ];
@@ -265,7 +279,6 @@ mod tests {
                 "book.toml:5: `build.create-missing` is an mdBook setting guidebook ignores",
                 "book.toml:6: `build.use-default-preprocessors` is an mdBook setting guidebook ignores",
                 "book.toml:7: `build.extra-watch-dirs` is an mdBook setting guidebook ignores",
-                "book.toml:9: `output.html.preferred-dark-theme` is an mdBook setting guidebook ignores",
                 "book.toml:10: `rust` is an mdBook setting guidebook ignores",
             ]
         );
@@ -274,6 +287,54 @@ mod tests {
                 .unwrap()
                 .warnings
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn mdbook_theme_names_map_to_light_and_dark() {
+        let theme = |toml: &str| parse(toml).unwrap().config.default_theme();
+        for (name, want) in [
+            ("light", "light"),
+            ("rust", "light"),
+            ("coal", "dark"),
+            ("navy", "dark"),
+            ("ayu", "dark"),
+            ("auto", "auto"),
+        ] {
+            let toml = format!("[output.html]\ndefault-theme = \"{name}\"\n");
+            assert_eq!(theme(&toml), want, "{name}");
+        }
+        assert_eq!(theme("[book]\n"), "auto");
+        // mdBook shows preferred-dark-theme when the system prefers dark.
+        assert_eq!(
+            theme("[output.html]\npreferred-dark-theme = \"navy\"\n"),
+            "auto"
+        );
+        assert_eq!(
+            theme("[output.html]\npreferred-dark-theme = \"rust\"\n"),
+            "light"
+        );
+        assert_eq!(
+            theme("[output.html]\ndefault-theme = \"coal\"\npreferred-dark-theme = \"light\"\n"),
+            "dark"
+        );
+        let e = parse("[output.html]\npreferred-dark-theme = \"solarized\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("book.toml:2: preferred-dark-theme `solarized` is not one of"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn playpen_is_the_old_name_of_playground() {
+        let c = parse("[output.html.playpen]\neditable = true\n").unwrap();
+        assert_eq!(
+            c.warnings,
+            [
+                "book.toml:1: `output.html.playpen` (mdBook's old name of `playground`) is an mdBook setting guidebook ignores"
+            ]
         );
     }
 

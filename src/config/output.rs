@@ -42,6 +42,13 @@ pub struct HtmlOutput {
     pub input_404: Option<String>,
     #[serde(default)]
     pub cname: Option<String>,
+    /// Typographic quotes and dashes (mdBook's `smart-punctuation`, on by
+    /// default since mdBook 0.5).
+    #[serde(default)]
+    pub smart_punctuation: Option<bool>,
+    /// mdBook 0.4's name of `smart-punctuation`.
+    #[serde(default)]
+    pub curly_quotes: Option<bool>,
     /// Keys mdBook knows that guidebook does not use; anything else is an error.
     #[serde(flatten)]
     pub other: BTreeMap<String, toml::Value>,
@@ -50,14 +57,14 @@ pub struct HtmlOutput {
 /// mdBook `[output.html]` keys accepted and ignored.
 const MDBOOK_HTML_KEYS: &[&str] = &[
     "theme",
-    "curly-quotes",
-    "smart-punctuation",
     "mathjax-support",
     "copy-fonts",
     "google-analytics",
     "git-repository-icon",
     "fold",
     "playground",
+    // mdBook's old name of `playground`, which mdBook still reads.
+    "playpen",
     "code",
     "search",
     "print",
@@ -79,6 +86,8 @@ const HTML_KEYS: &[&str] = &[
     "no-section-label",
     "input-404",
     "cname",
+    "smart-punctuation",
+    "curly-quotes",
 ];
 
 const MDBOOK_THEMES: &[&str] = &["rust", "coal", "navy", "ayu"];
@@ -91,7 +100,11 @@ pub(super) fn validate(config: &Config, warnings: &mut Vec<String>, errors: &mut
     let display = file.shown.display();
     for key in config.output.html.other.keys() {
         let line = file.key_line(&["output", "html", key]);
-        if MDBOOK_HTML_KEYS.contains(&key.as_str()) {
+        if key == "playpen" {
+            warnings.push(format!(
+                "{display}:{line}: `output.html.playpen` (mdBook's old name of `playground`) is an mdBook setting guidebook ignores"
+            ));
+        } else if MDBOOK_HTML_KEYS.contains(&key.as_str()) {
             warnings.push(format!(
                 "{display}:{line}: `output.html.{key}` is an mdBook setting guidebook ignores"
             ));
@@ -118,7 +131,21 @@ pub(super) fn validate(config: &Config, warnings: &mut Vec<String>, errors: &mut
         errors.push(Error::input(
             &file.shown,
             file.key_line(&["output", "html", "default-theme"]),
-            format!("default-theme `{theme}` is not one of light, dark, auto"),
+            format!(
+                "default-theme `{theme}` is not one of light, dark, auto or mdBook's light, rust, coal, navy, ayu"
+            ),
+        ));
+    }
+    if let Some(theme) = &config.output.html.preferred_dark_theme
+        && !matches!(theme.as_str(), "light" | "dark")
+        && !MDBOOK_THEMES.contains(&theme.as_str())
+    {
+        errors.push(Error::input(
+            &file.shown,
+            file.key_line(&["output", "html", "preferred-dark-theme"]),
+            format!(
+                "preferred-dark-theme `{theme}` is not one of light, dark or mdBook's light, rust, coal, navy, ayu"
+            ),
         ));
     }
     errors.extend(outside_book_files(config));

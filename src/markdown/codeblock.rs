@@ -1,8 +1,14 @@
 //! A fenced code block of a page and the annotations of its info string.
 //!
 //! The same type serves the renderer and the checker. The info string is the
-//! language, then space-separated attributes `key` or `key=value` (values may
-//! be double-quoted). See `content/contributing.md` for the user's view.
+//! language, then attributes `key` or `key=value` (values may be
+//! double-quoted), separated as rustdoc and mdBook separate them: by spaces,
+//! tabs and commas (`rust,ignore`, `rust, ignore`, `rust ,ignore`). A comma
+//! inside a value belongs to it (`needs=nix,network`). rustdoc's and mdBook's
+//! own attributes are kept as flags; an unknown attribute is an error on a
+//! block the checker runs or writes (or when it is a near miss of one of the
+//! checker's attributes) and a warning elsewhere. See `content/contributing.md`
+//! for the user's view.
 
 use std::ops::Range;
 use std::path::PathBuf;
@@ -72,8 +78,18 @@ pub struct Annotations {
     pub needs: Vec<String>,
     pub exit: Option<i32>,
     pub shell: Shell,
-    /// mdBook-style flags after a comma (`rust,ignore`): kept, unused.
+    /// rustdoc's and mdBook's attributes (`ignore`, `edition2021`,
+    /// `hidelines=#`...): kept as written, unused by the checker.
     pub mdbook_flags: Vec<String>,
+}
+
+/// The result of reading an info string.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Info {
+    pub lang: String,
+    pub annotations: Annotations,
+    /// `file:line: ...` messages about attributes that change nothing.
+    pub warnings: Vec<String>,
 }
 
 /// Attribute names the checker understands.
@@ -92,6 +108,26 @@ pub const NEEDS: &[&str] = &[
     "docker",
     "guidebook",
 ];
+/// Attributes rustdoc (`LangString::parse` in src/librustdoc/html/markdown.rs)
+/// and mdBook (its playground and hidelines options) give meaning to. The
+/// checker does not act on them; `edition2015`... and `E0277`-style error
+/// codes and `ignore-TARGET` are recognised by shape in [`is_foreign_flag`].
+pub const FOREIGN_FLAGS: &[&str] = &[
+    "ignore",
+    "no_run",
+    "should_panic",
+    "compile_fail",
+    "test_harness",
+    "standalone_crate",
+    "standalone-crate",
+    "allow_fail",
+    "editable",
+    "noplayground",
+    "noplaypen",
+    "mdbook-runnable",
+];
+/// Valued attributes of mdBook (`hidelines=PREFIX`), kept as flags.
+pub const FOREIGN_KEYS: &[&str] = &["hidelines"];
 /// Languages run as a bash script.
 pub const SCRIPT_LANGS: &[&str] = &["sh", "bash", "shell"];
 
@@ -143,31 +179,46 @@ impl CodeBlock {
     }
 }
 
-/// Split an info string into (language, annotations). `page` and `line` name
-/// the block in errors.
-pub fn parse_info(
-    info: &str,
-    page: &std::path::Path,
-    line: usize,
-) -> Result<(String, Annotations), Error> {
+/// Is `word` one of rustdoc's or mdBook's attributes?
+pub fn is_foreign_flag(word: &str) -> bool {
+    if FOREIGN_FLAGS.contains(&word) || word.starts_with("ignore-") {
+        return true;
+    }
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if let Some(year) = word.strip_prefix("edition") {
+        return digits(year);
+    }
+    // rustdoc's error codes after compile_fail: `E0277`.
+    word.len() == 5 && word.starts_with('E') && digits(&word[1..])
+}
+
+/// Split an info string into its language, annotations and warnings. `page`
+/// and `line` name the block in errors and warnings.
+pub fn parse_info(info: &str, page: &std::path::Path, line: usize) -> Result<Info, Error> {
     let err = |message: String| Error::input(page, line, message);
     let tokens = tokenize(info).map_err(err)?;
     let mut tokens = tokens.into_iter();
     let first = tokens.next().unwrap_or_default();
-    let mut parts = first.0.split(',');
-    let lang = parts.next().unwrap_or("").to_ascii_lowercase();
-    let mut ann = Annotations {
-        mdbook_flags: parts.map(str::to_string).collect(),
-        ..Annotations::default()
-    };
     if first.1.is_some() {
         return Err(err(format!(
             "the info string must start with the language, not `{}=`",
             first.0
         )));
     }
+    let lang = first.0.to_ascii_lowercase();
+    let mut ann = Annotations::default();
+    let mut unknown: Vec<String> = Vec::new();
     let mut seen: Vec<String> = Vec::new();
     for (key, value) in tokens {
+        if value.is_none() && is_foreign_flag(&key) {
+            ann.mdbook_flags.push(key);
+            continue;
+        }
+        if FOREIGN_KEYS.contains(&key.as_str()) {
+            ann.mdbook_flags
+                .push(format!("{key}={}", value.unwrap_or_default()));
+            continue;
+        }
         if seen.contains(&key) {
             return Err(err(format!("attribute `{key}` is given twice")));
         }
@@ -255,17 +306,43 @@ pub fn parse_info(
                     },
                 };
             }
-            _ => {
-                return Err(err(format!(
-                    "unknown attribute `{key}`{}; known attributes: {}",
-                    did_you_mean(&key, ATTRIBUTES.iter().copied()),
-                    ATTRIBUTES.join(", ")
-                )));
-            }
+            _ => unknown.push(key),
         }
     }
     validate_combination(&lang, &ann).map_err(err)?;
-    Ok((lang, ann))
+    let checked = SCRIPT_LANGS.contains(&lang.as_str()) || lang == "console" || ann.file.is_some();
+    let mut warnings = Vec::new();
+    for key in unknown {
+        let near = did_you_mean(&key, ATTRIBUTES.iter().copied());
+        let message = format!(
+            "unknown attribute `{key}`{near}; known attributes: {}",
+            ATTRIBUTES.join(", ")
+        );
+        if checked || !near.is_empty() {
+            return Err(err(message));
+        }
+        warnings.push(format!(
+            "{}: {message} (ignored: this `{lang}` block is shown only)",
+            Location::new(page.to_path_buf(), line)
+        ));
+    }
+    if checked {
+        for flag in ann
+            .mdbook_flags
+            .iter()
+            .filter(|f| f.as_str() == "ignore" || f.as_str() == "no_run")
+        {
+            warnings.push(format!(
+                "{}: `{flag}` is rustdoc's and the checker does not honour it: this `{lang}` block still runs (write skip=\"why\" to skip it)",
+                Location::new(page.to_path_buf(), line)
+            ));
+        }
+    }
+    Ok(Info {
+        lang,
+        annotations: ann,
+        warnings,
+    })
 }
 
 fn validate_combination(lang: &str, ann: &Annotations) -> Result<(), String> {
@@ -291,17 +368,23 @@ fn validate_combination(lang: &str, ann: &Annotations) -> Result<(), String> {
     Ok(())
 }
 
-/// Split on spaces, keeping `key="quoted value"` together.
+/// Between two attributes: spaces, tabs and commas, as rustdoc splits.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || c == ','
+}
+
+/// Split on spaces, tabs and commas, keeping `key="quoted value"` and an
+/// unquoted value's commas (`needs=nix,network`) together.
 fn tokenize(info: &str) -> Result<Vec<(String, Option<String>)>, String> {
     let mut out = Vec::new();
     let mut chars = info.trim().chars().peekable();
     while chars.peek().is_some() {
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+        while chars.peek().is_some_and(|&c| is_separator(c)) {
             chars.next();
         }
         let mut key = String::new();
         while let Some(&c) = chars.peek() {
-            if c.is_whitespace() || c == '=' {
+            if is_separator(c) || c == '=' {
                 break;
             }
             key.push(c);
@@ -334,7 +417,7 @@ fn tokenize(info: &str) -> Result<Vec<(String, Option<String>)>, String> {
                 if !closed {
                     return Err(format!("unterminated quote in `{key}=\"{v}`"));
                 }
-                if chars.peek().is_some_and(|c| !c.is_whitespace()) {
+                if chars.peek().is_some_and(|&c| !is_separator(c)) {
                     return Err(format!("expected a space after `{key}=\"{v}\"`"));
                 }
             } else {
@@ -367,7 +450,113 @@ mod tests {
     use std::path::Path;
 
     fn parse(info: &str) -> Result<(String, Annotations), String> {
-        parse_info(info, Path::new("p.md"), 7).map_err(|e| e.to_string())
+        parse_info(info, Path::new("p.md"), 7)
+            .map(|i| (i.lang, i.annotations))
+            .map_err(|e| e.to_string())
+    }
+
+    fn warnings(info: &str) -> Vec<String> {
+        parse_info(info, Path::new("p.md"), 7).unwrap().warnings
+    }
+
+    #[test]
+    fn split_on_spaces_tabs_and_commas_as_rustdoc() {
+        for info in [
+            "rust,ignore",
+            "rust, ignore",
+            "rust ,ignore",
+            "rust\tignore",
+            "rust , ignore,",
+            "Rust,,ignore",
+        ] {
+            let (lang, a) = parse(info).unwrap();
+            assert_eq!(lang, "rust", "{info:?}");
+            assert_eq!(a.mdbook_flags, ["ignore"], "{info:?}");
+            assert!(warnings(info).is_empty(), "{info:?}");
+        }
+        let (lang, a) = parse("rust, editable").unwrap();
+        assert_eq!(
+            (lang.as_str(), a.mdbook_flags),
+            ("rust", vec!["editable".into()])
+        );
+    }
+
+    #[test]
+    fn rustdoc_and_mdbook_attributes_are_flags() {
+        let (_, a) = parse(
+            "rust,no_run,should_panic compile_fail,E0277 editable noplayground mdbook-runnable edition2021 test_harness ignore-wasm32 hidelines=~",
+        )
+        .unwrap();
+        assert_eq!(
+            a.mdbook_flags,
+            [
+                "no_run",
+                "should_panic",
+                "compile_fail",
+                "E0277",
+                "editable",
+                "noplayground",
+                "mdbook-runnable",
+                "edition2021",
+                "test_harness",
+                "ignore-wasm32",
+                "hidelines=~"
+            ]
+        );
+        assert!(!is_foreign_flag("edition"));
+        assert!(!is_foreign_flag("editionX"));
+        assert!(!is_foreign_flag("E12"));
+    }
+
+    #[test]
+    fn commas_and_quotes_inside_values_stay() {
+        let (lang, a) = parse(r#"console,needs=nix,network skip="a, b""#).unwrap();
+        assert_eq!(lang, "console");
+        assert_eq!(a.needs, ["nix", "network"]);
+        assert_eq!(a.skip.as_deref(), Some("a, b"));
+        let (_, a) = parse(r#"sh skip="x",hidden"#).unwrap();
+        assert!(a.hidden);
+    }
+
+    #[test]
+    fn unknown_attribute_is_an_error_only_where_the_checker_acts() {
+        // Shown only: a warning naming file:line.
+        let (lang, a) = parse("rust, frobnicate").unwrap();
+        assert_eq!(lang, "rust");
+        assert!(a.mdbook_flags.is_empty());
+        assert_eq!(
+            warnings("rust, frobnicate"),
+            [
+                "p.md:7: unknown attribute `frobnicate`; known attributes: file, skip, hidden, timeout, needs, exit, shell (ignored: this `rust` block is shown only)"
+            ]
+        );
+        // Run, or written: an error.
+        assert!(
+            parse("sh frobnicate")
+                .unwrap_err()
+                .starts_with("p.md:7: unknown attribute `frobnicate`")
+        );
+        assert!(parse("toml file=a.toml frobnicate").is_err());
+        // A near miss of a checker attribute would have made the checker act.
+        assert!(
+            parse("nix fiel=flake.nix")
+                .unwrap_err()
+                .contains("did you mean `file`?")
+        );
+        assert!(
+            parse("text hiden")
+                .unwrap_err()
+                .contains("did you mean `hidden`?")
+        );
+    }
+
+    #[test]
+    fn rustdoc_ignore_on_a_run_block_is_a_warning() {
+        let (_, a) = parse("sh,ignore").unwrap();
+        assert_eq!(a.mdbook_flags, ["ignore"]);
+        let w = warnings("sh,ignore");
+        assert_eq!(w.len(), 1);
+        assert!(w[0].starts_with("p.md:7: `ignore` is rustdoc's"), "{w:?}");
     }
 
     #[test]

@@ -21,3 +21,15 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
 }
+
+/// [`markdown_options`] for the rendered page: with `smart`, straight
+/// quotes, `--`, `---` and `...` become typographic ones (mdBook's
+/// `smart-punctuation`). The page model is always parsed without it, so
+/// heading ids and the checker's text do not depend on the setting.
+pub fn render_options(smart: bool) -> Options {
+    if smart {
+        markdown_options() | Options::ENABLE_SMART_PUNCTUATION
+    } else {
+        markdown_options()
+    }
+}

@@ -104,7 +104,11 @@ impl Page {
                         ));
                     }
                     match parse_info(&info, &written.path, written.line) {
-                        Ok((lang, annotations)) => {
+                        Ok(parsed) => {
+                            warnings.extend(parsed.warnings);
+                            let super::codeblock::Info {
+                                lang, annotations, ..
+                            } = parsed;
                             let text_range = fenced.then(|| {
                                 let start = content_start(&source, range.clone());
                                 open.text_range.unwrap_or(start..start)
@@ -186,8 +190,14 @@ impl Page {
     /// the text a second time: holding every page's events would cost far
     /// more memory than parsing twice costs time.
     pub fn events(&self) -> Vec<Spanned<'_>> {
+        self.events_with(markdown_options())
+    }
+
+    /// [`Page::events`] parsed with `options` (see
+    /// [`super::render_options`]).
+    pub fn events_with(&self, options: pulldown_cmark::Options) -> Vec<Spanned<'_>> {
         let mut ids = self.headings.iter().map(|h| h.id.as_str());
-        Parser::new_ext(&self.text, markdown_options())
+        Parser::new_ext(&self.text, options)
             .into_offset_iter()
             .map(|(event, range)| {
                 let event = match event {

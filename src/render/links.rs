@@ -1,38 +1,53 @@
 //! Every internal link and `#anchor` of the book is checked before anything
-//! is written; all broken links are reported at once, each with its line.
+//! is written. A broken one is a warning with its file and line, as mdBook
+//! builds with broken links; `--strict` (or `[build] strict`) makes them
+//! fatal. Links leaving the source folder are checked only with `[build]
+//! link-check-outside-src`, and `[build] link-exclude` skips targets by
+//! prefix.
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 use crate::book::Book;
-use crate::error::{Error, Result};
+use crate::diagnostics::Location;
+use crate::error::Result;
 use crate::markdown::Page;
 use crate::paths::{is_external, normalize, percent_decode};
 
-/// Check the links of every page of `book`.
-pub fn validate(book: &Book) -> Result<()> {
+/// The broken links of every page of `book`, each a `file:line: ...`
+/// warning, in page order.
+pub fn validate(book: &Book) -> Vec<String> {
     let src = book.root.join(&book.config.book.src);
-    let errors: Vec<Error> = book
-        .pages
+    book.pages
         .par_iter()
-        .flat_map_iter(|page| page_errors(book, &src, page))
-        .collect();
-    Error::from_many(errors)
+        .flat_map_iter(|page| page_warnings(book, &src, page))
+        .collect()
 }
 
-fn page_errors(book: &Book, src: &Path, page: &Page) -> Vec<Error> {
-    let mut errors = Vec::new();
+fn page_warnings(book: &Book, src: &Path, page: &Page) -> Vec<String> {
+    let mut warnings = Vec::new();
     for link in &page.links {
+        if excluded(&book.config.build.link_exclude, &link.dest) {
+            continue;
+        }
         if let Err(reason) = broken_reason(book, src, page, &link.dest) {
-            errors.push(Error::input(
-                &page.path,
-                link.line,
-                format!("broken link `{}`: {reason}", link.dest),
+            warnings.push(format!(
+                "{}: broken link `{}`: {reason}",
+                Location::new(page.path.clone(), link.line),
+                link.dest
             ));
         }
     }
-    errors
+    warnings
+}
+
+/// Does a `[build] link-exclude` prefix match `dest`?
+fn excluded(patterns: &[String], dest: &str) -> bool {
+    patterns.iter().any(|p| {
+        let prefix = p.strip_suffix('*').unwrap_or(p);
+        !prefix.is_empty() && dest.starts_with(prefix)
+    })
 }
 
 fn broken_reason(book: &Book, src: &Path, page: &Page, dest: &str) -> Result<(), String> {
@@ -51,7 +66,17 @@ fn broken_reason(book: &Book, src: &Path, page: &Page, dest: &str) -> Result<(),
     let decoded = percent_decode(path);
     let target = normalize(&page.rel.parent().unwrap_or(Path::new("")).join(&decoded));
     if target.starts_with("..") {
-        return Err("it points outside the source folder, which is not part of the site".into());
+        if !book.config.build.link_check_outside_src {
+            return Ok(());
+        }
+        return if src.join(&target).exists() {
+            Ok(())
+        } else {
+            Err(format!(
+                "it points outside the source folder and there is no `{}`",
+                crate::paths::display_path(&src.join(&target)).display()
+            ))
+        };
     }
     let shown = |p: &Path| {
         crate::paths::display_path(&src.join(p))
@@ -134,9 +159,10 @@ mod tests {
                 "# B\n\n## Deep\n\n[ok](../a.md) [bad](../stray.md) [bad](../../x.md) [ok](../index.html)\n",
             ),
         ]);
-        let msg = validate(&book).unwrap_err().to_string();
-        let lines: Vec<&str> = msg.lines().collect();
-        assert_eq!(lines.len(), 5, "{msg}");
+        let lines = validate(&book);
+        let msg = lines.join("\n");
+        // `../../x.md` leaves the source folder: not checked by default.
+        assert_eq!(lines.len(), 4, "{msg}");
         assert!(
             lines[0].contains("a.md:7: broken link `gone.md`: no page"),
             "{msg}"
@@ -154,6 +180,35 @@ mod tests {
             lines[3].ends_with("is not listed in SUMMARY.md, so it is not rendered"),
             "{msg}"
         );
-        assert!(lines[4].contains("outside the source folder"), "{msg}");
+    }
+
+    #[test]
+    fn outside_links_opt_in_and_exclusions() {
+        let files = |toml: &'static str| {
+            [
+                ("book.toml", toml),
+                ("src/SUMMARY.md", "# S\n\n- [A](a.md)\n"),
+                (
+                    "src/a.md",
+                    "# A\n\n[std](../std/index.html) [here](../book.toml) [old](gone.md#x) [b](b.md)\n",
+                ),
+            ]
+        };
+        let (_d, b) = book(&files("[book]\n"));
+        assert_eq!(validate(&b).len(), 2, "{:?}", validate(&b));
+        let (_d, b) = book(&files("[build]\nlink-check-outside-src = true\n"));
+        let w = validate(&b);
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(
+            w[0].ends_with("a.md:3: broken link `../std/index.html`: it points outside the source folder and there is no `")
+                || w[0].contains("a.md:3: broken link `../std/index.html`: it points outside the source folder and there is no `"),
+            "{w:?}"
+        );
+        let (_d, b) = book(&files(
+            "[build]\nlink-check-outside-src = true\nlink-exclude = [\"../std/\", \"gone.md*\", \"\"]\n",
+        ));
+        let w = validate(&b);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].contains("broken link `b.md`: no page"), "{w:?}");
     }
 }

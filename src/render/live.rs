@@ -1,7 +1,8 @@
 //! The site as `serve` keeps it: built once, then updated page by page.
 //!
 //! When only pages listed in SUMMARY.md changed, each is parsed again, the
-//! links of the whole book are checked against it, and only that page, the
+//! links of the whole book are checked against it (broken ones are
+//! warnings, as in a build), and only that page, the
 //! search index, the status page (and `index.html` when it copies the first
 //! page) are written, each file replaced atomically in the served folder.
 //! Any other change (SUMMARY.md, book.toml, the theme, other files) rebuilds
@@ -12,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use super::output::SiteDir;
 use super::site::Built;
-use super::{BuildReport, build_keeping, links};
+use super::{BuildReport, build_keeping};
 use crate::error::{Error, Result};
 use crate::options::BuildOptions;
 use crate::summary::SUMMARY_FILE;
@@ -26,6 +27,8 @@ pub enum Update {
     Pages {
         pages: Vec<PathBuf>,
         elapsed: Duration,
+        /// The book's broken links after the update, `file:line: ...`.
+        warnings: Vec<String>,
     },
     /// Nothing of the book changed (a file came and went, as editors'
     /// temporary files do).
@@ -136,17 +139,12 @@ impl LiveSite {
             }
         }
         Error::from_many(errors)?;
-        // Swap the new pages in; put the old ones back if a link broke.
-        let mut old = Vec::new();
+        // Swap the new pages in; a broken link is a warning, as in a build,
+        // and serve is never strict.
         for (i, page) in parsed {
-            old.push((i, std::mem::replace(&mut book.pages[i], page)));
+            book.pages[i] = page;
         }
-        if let Err(e) = links::validate(book) {
-            for (i, page) in old {
-                book.pages[i] = page;
-            }
-            return Err(e);
-        }
+        let warnings = super::links::validate(book);
 
         let out = SiteDir::live(&self.dest);
         self.built
@@ -157,6 +155,7 @@ impl LiveSite {
                 .map(|&i| self.built.book.pages[i].path.clone())
                 .collect(),
             elapsed: started.elapsed(),
+            warnings,
         })
     }
 }
@@ -197,6 +196,7 @@ mod tests {
             dest_dir: Some(dir.path().join("site")),
             checks: None,
             live_reload: None,
+            strict: None,
         };
         (dir, args)
     }
@@ -241,30 +241,52 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_edit_changes_nothing_and_summary_edits_rebuild() {
+    fn strict_comes_from_book_toml_unless_the_caller_decides() {
+        let (dir, mut args) = book();
+        write(dir.path(), "book.toml", "[build]\nstrict = true\n");
+        write(dir.path(), "src/one.md", "# One\n\nSee [gone](gone.md).\n");
+        let e = LiveSite::build(&args).err().map(|e| e.to_string());
+        assert!(
+            e.as_deref().is_some_and(
+                |e| e.contains("broken link `gone.md`") && e.contains("the build is strict")
+            ),
+            "{e:?}"
+        );
+        // serve passes Some(false): it builds, and the link is a warning.
+        args.strict = Some(false);
+        let (_, report) = LiveSite::build(&args).unwrap();
+        assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    }
+
+    #[test]
+    fn a_broken_link_warns_and_summary_edits_rebuild() {
         let (dir, args) = book();
         let (mut live, _) = LiveSite::build(&args).unwrap();
         let site = dir.path().join("site");
-        let two_before = fs::read_to_string(site.join("two.html")).unwrap();
-        // The anchor `two` that one.md links to goes away.
+        // The anchor `two` that one.md links to goes away: the page is
+        // updated and the broken link is a warning.
         write(dir.path(), "src/two.md", "# Renamed\n\nSecond page.\n");
-        let e = live
-            .update(&[dir.path().join("src/two.md")])
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("one.md:3: broken link `two.md#two`"), "{e}");
-        assert_eq!(
-            fs::read_to_string(site.join("two.html")).unwrap(),
-            two_before
+        let Update::Pages { warnings, .. } = live.update(&[dir.path().join("src/two.md")]).unwrap()
+        else {
+            panic!("a page edit updates pages");
+        };
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].contains("one.md:3: broken link `two.md#two`"),
+            "{warnings:?}"
         );
-        // Fixing the link in one.md makes both pages good again.
-        write(dir.path(), "src/one.md", "# One\n\nSee [two](two.md).\n");
-        live.update(&[dir.path().join("src/one.md")]).unwrap();
         assert!(
             fs::read_to_string(site.join("two.html"))
                 .unwrap()
                 .contains("Renamed")
         );
+        // Fixing the link in one.md leaves no warning.
+        write(dir.path(), "src/one.md", "# One\n\nSee [two](two.md).\n");
+        let Update::Pages { warnings, .. } = live.update(&[dir.path().join("src/one.md")]).unwrap()
+        else {
+            panic!("a page edit updates pages");
+        };
+        assert!(warnings.is_empty(), "{warnings:?}");
 
         write(
             dir.path(),

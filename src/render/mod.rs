@@ -70,7 +70,7 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
     // while the book loads rather than when the first block needs them.
     rayon::spawn(highlight::warm_up);
     let book = Book::load(&args.book_dir)?;
-    links::validate(&book)?;
+    let link_warnings = links::validate(&book);
     files::require_additional_files(&book)?;
     let theme = Theme::load(&book.root)?;
     let mut report_warning = None;
@@ -99,6 +99,16 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
         }
         None => None,
     };
+    let warnings: Vec<String> = book
+        .warnings
+        .iter()
+        .cloned()
+        .chain(link_warnings)
+        .chain(report_warning)
+        .collect();
+    if args.strict.unwrap_or(book.config.build.strict) && !warnings.is_empty() {
+        return Err(crate::Error::Strict(warnings));
+    }
     let dest = dest_dir(args, &book);
     let src = book.root.join(&book.config.book.src);
     output::guard_dest(&dest, &book.root, &src)?;
@@ -119,12 +129,7 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
         dest,
         pages: book.pages.len(),
         search_index_bytes,
-        warnings: book
-            .warnings
-            .iter()
-            .cloned()
-            .chain(report_warning)
-            .collect(),
+        warnings,
         elapsed: started.elapsed(),
     };
     Ok((

@@ -184,7 +184,7 @@ impl<'a> Site<'a> {
     /// Render and write the page at reading-order index `i`; its search sections.
     fn page(&self, i: usize, page: &Page) -> Result<Vec<search::Section>> {
         let link = &self.nav.pages[i];
-        let events = page.events();
+        let events = page.events_with(self.book.config.render_options());
         let html = self.render_page(page, &events, &link.title, &link.url, Some(i), None)?;
         self.out.write(Path::new(&link.url), html.as_bytes())?;
         drop(html);

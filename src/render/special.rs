@@ -34,7 +34,7 @@ impl Site<'_> {
             let page = &self.book.pages[0];
             self.render_page(
                 page,
-                &page.events(),
+                &page.events_with(self.book.config.render_options()),
                 &first.title,
                 &first.url,
                 Some(0),
@@ -68,8 +68,8 @@ impl Site<'_> {
             Some(url) => format!("{}/", url.trim_end_matches('/')),
             None => String::new(),
         };
-        let html =
-            self.render_page(&page, &page.events(), &title, "404.html", None, Some(&root))?;
+        let events = page.events_with(self.book.config.render_options());
+        let html = self.render_page(&page, &events, &title, "404.html", None, Some(&root))?;
         self.out.write(Path::new("404.html"), html.as_bytes())
     }
 

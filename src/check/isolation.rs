@@ -612,10 +612,19 @@ fn kill_leftovers(sessions: &[i32], root: &Path, started: &[i32], others: &[Path
             };
             // Our own helpers (a `nix --version`) stay in our session; a
             // command of another page not yet exec'd is still our binary.
+            // A command of another page names that page's sandbox, even one
+            // that started after `others` was taken (pages start all along
+            // under -j); orphans of a page that ended were killed by its own
+            // end, which kills whatever names its folder.
+            let another_page = env.split(|&b| b == 0).any(|var| {
+                var.strip_prefix(b"GUIDEBOOK_SANDBOX=")
+                    .is_some_and(|v| !v.starts_with(&needle))
+            });
             let orphan = parent(pid) == Some(me)
                 && sid != my_session
                 && std::fs::read_link(entry.path().join("exe")).ok() != my_exe
                 && !started.contains(&pid)
+                && !another_page
                 && !others
                     .iter()
                     .any(|o| names(o.as_os_str().as_encoded_bytes()));

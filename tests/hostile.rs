@@ -147,6 +147,28 @@ fn all_gone(pids: &[(i32, i32)], marker: &str) -> bool {
     }
 }
 
+/// Each marker's processes, as `wait_for` saw them, are gone.
+fn assert_all_gone(seen: &[(&&str, Vec<(i32, i32)>)]) {
+    for (marker, pids) in seen {
+        assert!(
+            all_gone(pids, marker),
+            "{marker} {pids:?} outlived the page"
+        );
+    }
+}
+
+/// Read a docs-check run's stdout to its end, then wait for its exit code.
+fn finish(mut child: std::process::Child) -> (Option<i32>, String) {
+    let mut stdout = String::new();
+    child
+        .stdout
+        .take()
+        .unwrap()
+        .read_to_string(&mut stdout)
+        .unwrap();
+    (child.wait().unwrap().code(), stdout)
+}
+
 fn is_zombie(pid: i32) -> bool {
     std::fs::read_to_string(format!("/proc/{pid}/stat"))
         .is_ok_and(|s| s.rsplit_once(") ").is_some_and(|(_, r)| r.starts_with('Z')))
@@ -180,32 +202,20 @@ fn no_process_outlives_its_page() {
         return;
     }
     let book = Book::new("escape");
-    let mut child = book.command(&[]).stdout(Stdio::piped()).spawn().unwrap();
+    let child = book.command(&[]).stdout(Stdio::piped()).spawn().unwrap();
     let seen: Vec<_> = ["sleep 991.1", "sleep 991.2", "sleep 991.3", "sleep 991.4"]
         .iter()
         .map(|m| (m, wait_for(m)))
         .collect();
-    let mut stdout = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut stdout)
-        .unwrap();
-    let status = child.wait().unwrap();
-    assert_eq!(status.code(), Some(1), "{stdout}");
+    let (code, stdout) = finish(child);
+    assert_eq!(code, Some(1), "{stdout}");
     assert!(
         stdout.contains("timed out after 2 s; its processes were killed"),
         "{stdout}"
     );
     // setsid, a subshell's background job and job control all went, in
     // whatever session they made.
-    for (marker, pids) in &seen {
-        assert!(
-            all_gone(pids, marker),
-            "{marker} {pids:?} outlived the page"
-        );
-    }
+    assert_all_gone(&seen);
     assert_eq!(report(&book)["isolation"], "bwrap");
 }
 
@@ -766,7 +776,7 @@ fn fallback_ends_every_process_of_the_page() {
     let mut cmd = book.command(&[]);
     cmd.env("GUIDEBOOK_ISOLATION", "fallback")
         .stdout(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
+    let child = cmd.spawn().unwrap();
     // 995.5 has neither the page's session nor its environment.
     let markers = ["sleep 995.1", "sleep 995.2", "sleep 995.3", "sleep 995.5"];
     let seen: Vec<_> = markers
@@ -774,26 +784,12 @@ fn fallback_ends_every_process_of_the_page() {
         .chain(&["sleep 995.4"])
         .map(|m| (m, wait_for(m)))
         .collect();
-    let mut stdout = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut stdout)
-        .unwrap();
-    assert_eq!(child.wait().unwrap().code(), Some(1), "{stdout}");
-    for (marker, pids) in &seen {
-        assert!(
-            all_gone(pids, marker),
-            "{marker} {pids:?} outlived the page"
-        );
-    }
+    let (code, stdout) = finish(child);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert_all_gone(&seen);
     assert_eq!(report(&book)["isolation"], "fallback");
 }
 
-// 1. A flake check's builder outlives its timeout.
-
-/// Is `nix` there? Without it: print why and return false, or panic in CI.
 /// Ending one page's leftovers in the fallback spares the other pages
 /// running beside it: their commands and what those started.
 #[test]
@@ -806,6 +802,9 @@ fn fallback_spares_the_pages_running_beside() {
     assert!(r.stdout.contains("18 passed"), "{}", r.stdout);
 }
 
+// 1. A flake check's builder outlives its timeout.
+
+/// Is `nix` there? Without it: print why and return false, or panic in CI.
 fn have_nix() -> bool {
     let found = Command::new("nix")
         .arg("--version")
@@ -836,27 +835,13 @@ fn a_timed_out_flake_check_leaves_no_builder_and_no_build_folder() {
         return;
     }
     let book = Book::new("nix-timeout");
-    let registry = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/fixtures/nix/registry.json"
-    );
     let mut cmd = book.command(&[]);
-    // The test settings of tests/fixtures/nix/README.md.
-    cmd.env(
-        "NIX_CONFIG",
-        format!("substituters =\ndownload-attempts = 1\nflake-registry = {registry}\nsandbox = false\nbuild-users-group ="),
-    )
-    .stdout(Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
+    cmd.env("NIX_CONFIG", support::nix_config())
+        .stdout(Stdio::piped());
+    let child = cmd.spawn().unwrap();
     let builder = wait_for("sleep 996.1");
-    let mut stdout = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut stdout)
-        .unwrap();
-    assert_eq!(child.wait().unwrap().code(), Some(1), "{stdout}");
+    let (code, stdout) = finish(child);
+    assert_eq!(code, Some(1), "{stdout}");
     assert!(
         stdout.contains("timed out after 3 s: nix flake check"),
         "{stdout}"

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use serde_json::Value;
+use support::{copy_tree, nix_config};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -98,16 +99,6 @@ fn nixes() -> Vec<NixUnderTest> {
 fn current_nix() -> Option<NixUnderTest> {
     nixes().into_iter().find(|n| !n.too_old())
 }
-
-/// The test settings from tests/fixtures/nix/README.md.
-fn nix_config() -> String {
-    format!(
-        "extra-experimental-features = nix-command flakes\nsubstituters =\ndownload-attempts = 1\nflake-registry = {}/registry.json\nsandbox = false\nbuild-users-group =",
-        fixtures().display()
-    )
-}
-
-use support::copy_tree;
 
 /// A copy of fixture book `name` (tests/fixtures/nix-books) in a temp dir.
 fn book(name: &str) -> tempfile::TempDir {

@@ -1,4 +1,6 @@
-//! Helpers shared by the whole-binary tests (`mod support;` in each).
+//! Helpers shared by the whole-binary tests (`mod support;` in each; a
+//! test file uses some of them).
+#![allow(dead_code)]
 
 use std::path::Path;
 
@@ -13,4 +15,13 @@ pub fn copy_tree(from: &Path, to: &Path) {
             std::fs::copy(entry.path(), &target).unwrap();
         }
     }
+}
+
+/// The Nix settings of the tests (tests/fixtures/nix/README.md): offline,
+/// the fixtures' empty flake registry, builds as the calling user.
+pub fn nix_config() -> String {
+    format!(
+        "extra-experimental-features = nix-command flakes\nsubstituters =\ndownload-attempts = 1\nflake-registry = {}/tests/fixtures/nix/registry.json\nsandbox = false\nbuild-users-group =",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }

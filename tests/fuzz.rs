@@ -7,11 +7,25 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use guidebook::check::console;
 use guidebook::markdown::codeblock::BlockKind;
 use guidebook::report::{BlockResult, CommandResult, Status};
+use guidebook::transcript::{self, Rules};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
+
+/// The matcher through expected lines as written.
+fn matches(expected: &[String], actual: &[String]) -> bool {
+    transcript::matches(&Rules::default().expectations(expected), actual)
+}
+
+fn diff(expected: &[String], actual: &[String]) -> String {
+    transcript::diff(&Rules::default().expectations(expected), actual)
+}
+
+fn blessed_lines(expected: &[String], actual: &[String]) -> Vec<String> {
+    let rules = Rules::default();
+    transcript::blessed_lines(&rules, &rules.expectations(expected), actual)
+}
 
 fn cases() -> u32 {
     std::env::var("FUZZ_CASES")
@@ -94,15 +108,15 @@ fn console_transcripts_and_the_matcher() {
         |(text, actual)| {
             let actual: Vec<String> = actual
                 .iter()
-                .flat_map(|a| console::normalize_output(a.as_bytes()))
+                .flat_map(|a| transcript::output::normalize(a.as_bytes()))
                 .collect();
-            if let Ok(cmds) = console::parse(&text, 1) {
+            if let Ok(cmds) = transcript::parse(&text, 1) {
                 for c in &cmds {
-                    let _ = console::matches(&c.expected, &actual);
-                    let _ = console::diff(&c.expected, &actual);
+                    let _ = matches(&c.written, &actual);
+                    let _ = diff(&c.written, &actual);
                     // What bless would write always matches what was seen.
-                    let blessed = console::blessed_lines(&c.expected, &actual);
-                    prop_assert!(console::matches(&blessed, &actual));
+                    let blessed = blessed_lines(&c.written, &actual);
+                    prop_assert!(matches(&blessed, &actual));
                 }
             }
             Ok(())
@@ -162,15 +176,15 @@ fn bless_round_trip() {
             let Some(block) = book.pages[0].blocks.first() else {
                 return Ok(());
             };
-            let Ok(cmds) = console::parse(&block.text, block.line) else {
+            let Ok(cmds) = transcript::parse(&block.text, block.line) else {
                 return Ok(());
             };
             let count = cmds.len();
             let Some(first) = cmds.first() else {
                 return Ok(());
             };
-            let actual: Vec<String> = console::normalize_output(printed.join("\n").as_bytes());
-            if first.expected.is_empty() || console::matches(&first.expected, &actual) {
+            let actual: Vec<String> = transcript::output::normalize(printed.join("\n").as_bytes());
+            if first.written.is_empty() || matches(&first.written, &actual) {
                 return Ok(());
             }
             let result = BlockResult {
@@ -214,10 +228,10 @@ fn bless_round_trip() {
                 // block is unchanged.
                 let again = guidebook::book::Book::load(dir.path()).unwrap();
                 let b = &again.pages[0].blocks[0];
-                let cmds = console::parse(&b.text, b.line).unwrap();
+                let cmds = transcript::parse(&b.text, b.line).unwrap();
                 prop_assert_eq!(cmds.len(), count);
                 prop_assert_eq!(&cmds[0].command, &first.command);
-                prop_assert!(console::matches(&cmds[0].expected, &actual));
+                prop_assert!(matches(&cmds[0].written, &actual));
                 let tail = format!("{pad}```\n\nAfter.\n");
                 prop_assert!(after.ends_with(&tail));
             }

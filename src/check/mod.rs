@@ -28,7 +28,6 @@
 //!   root with the page's folder, its own HOME and TMPDIR writable.
 
 pub mod bless;
-pub mod console;
 pub mod env;
 pub mod formats;
 pub mod isolation;

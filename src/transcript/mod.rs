@@ -29,3 +29,6 @@ pub mod parse;
 pub use expectation::{Expectation, LineRule, Rules};
 pub use matching::{blessed_lines, diff, matches};
 pub use parse::{Command, Line, LineKind, lines, parse};
+
+#[cfg(test)]
+mod tests;

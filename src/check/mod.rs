@@ -44,7 +44,7 @@ pub mod settings;
 pub mod signals;
 
 use crate::book::Book;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::markdown::codeblock::BlockKind;
 use crate::options::CheckOptions as CheckArgs;
 use crate::paths::display_path;
@@ -96,12 +96,7 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
     };
     ensure_writable(&report_path, "--report")?;
     if let Some(junit) = &args.junit {
-        if *junit == report_path {
-            return Err(Error::Other(format!(
-                "--junit {}: that is the JSON report's file (--report); give another",
-                junit.display()
-            )));
-        }
+        crate::report::files::ensure_distinct(&report_path, Some(junit))?;
         ensure_writable(junit, "--junit")?;
     }
     if mechanism == Mechanism::Fallback {

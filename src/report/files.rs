@@ -11,15 +11,22 @@ use crate::error::{Error, Result};
 /// asked (`--junit FILE`), the JUnit XML to `junit`. One path for both is a
 /// usage error, and nothing is written.
 pub fn write(report: &Report, json: &Path, junit: Option<&Path>) -> Result<()> {
-    if let Some(junit) = junit.filter(|j| *j == json) {
-        return Err(Error::Other(format!(
-            "--junit {}: that is the JSON report's file (--report); give another",
-            junit.display()
-        )));
-    }
+    ensure_distinct(json, junit)?;
     json::write(report, json)?;
     match junit {
         Some(path) => junit::write(report, path),
+        None => Ok(()),
+    }
+}
+
+/// The JUnit file must not be the JSON report's: a usage error otherwise
+/// (checked again by [`write`]; a run checks it before anything runs).
+pub fn ensure_distinct(json: &Path, junit: Option<&Path>) -> Result<()> {
+    match junit.filter(|j| *j == json) {
+        Some(junit) => Err(Error::Other(format!(
+            "--junit {}: that is the JSON report's file (--report); give another",
+            junit.display()
+        ))),
         None => Ok(()),
     }
 }

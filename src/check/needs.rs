@@ -163,7 +163,39 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         assert!(probe(&format!("127.0.0.1:{port}"), Duration::from_secs(1)));
-        drop(listener);
-        assert!(!probe(&format!("127.0.0.1:{port}"), Duration::from_secs(1)));
+        // A port that is bound but not listening refuses connections, and
+        // stays ours while the probe runs: a port just given back could be
+        // taken by another test running meanwhile.
+        let closed = bound_not_listening();
+        assert!(!probe(
+            &format!("127.0.0.1:{closed}"),
+            Duration::from_secs(1)
+        ));
+    }
+
+    /// The port of a TCP socket bound on 127.0.0.1 that never listens (the
+    /// socket is left open until the test process ends).
+    fn bound_not_listening() -> u16 {
+        // SAFETY: plain socket calls on a descriptor this function owns,
+        // with an address struct of the size given.
+        unsafe {
+            let fd = libc::socket(libc::AF_INET, libc::SOCK_STREAM, 0);
+            assert!(fd >= 0);
+            let mut addr: libc::sockaddr_in = std::mem::zeroed();
+            addr.sin_family = libc::AF_INET as libc::sa_family_t;
+            addr.sin_addr.s_addr = u32::from_ne_bytes([127, 0, 0, 1]);
+            let len = std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t;
+            assert_eq!(
+                libc::bind(fd, &addr as *const _ as *const libc::sockaddr, len),
+                0
+            );
+            let mut got: libc::sockaddr_in = std::mem::zeroed();
+            let mut got_len = len;
+            assert_eq!(
+                libc::getsockname(fd, &mut got as *mut _ as *mut libc::sockaddr, &mut got_len),
+                0
+            );
+            u16::from_be(got.sin_port)
+        }
     }
 }

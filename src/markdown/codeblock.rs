@@ -166,6 +166,14 @@ impl CodeBlock {
         self.kind() != BlockKind::Display
     }
 
+    /// The block's `hidelines=PREFIX` attribute (mdBook), if any.
+    pub fn hidelines(&self) -> Option<&str> {
+        self.annotations
+            .mdbook_flags
+            .iter()
+            .find_map(|f| f.strip_prefix("hidelines="))
+    }
+
     /// The first line of the block's text (a console block's first
     /// command), cut at 80 characters, for lists and reports.
     pub fn first_line(&self) -> String {

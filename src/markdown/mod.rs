@@ -4,6 +4,7 @@
 //! all read the events through.
 
 pub mod codeblock;
+pub mod hidden;
 pub mod page;
 pub mod walk;
 

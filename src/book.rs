@@ -112,7 +112,7 @@ impl Book {
 
         let parsed: Vec<Result<Page>> = listed
             .par_iter()
-            .map(|(rel, _)| load_page(&book_src, rel))
+            .map(|(rel, _)| load_page(root, &book_src, rel))
             .collect();
         let mut pages = Vec::with_capacity(parsed.len());
         let mut errors = Vec::new();
@@ -187,10 +187,11 @@ impl Book {
     }
 }
 
-/// The page at `rel` in the source folder `src_dir`: its raw text read,
-/// preprocessed, then parsed once. Every page of a book is loaded here.
-pub fn load_page(src_dir: &Path, rel: &Path) -> Result<Page> {
-    let raw = RawSource::read(src_dir, rel)?;
+/// The page at `rel` in the source folder `src_dir` of the book at `root`:
+/// its raw text read, preprocessed, then parsed once. Every page of a book
+/// is loaded here.
+pub fn load_page(root: &Path, src_dir: &Path, rel: &Path) -> Result<Page> {
+    let raw = RawSource::read(root, src_dir, rel)?;
     Page::from_resolved(preprocess(raw)?)
 }
 

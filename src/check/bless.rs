@@ -12,6 +12,8 @@
 //! output line that reads as a command, `...`, a fence, or that a fence's
 //! indentation changes) is refused with its file:line; and a page whose
 //! bytes changed since docs-check read it is not written (file:line, exit 2).
+//! A page that includes other files (`{{#include}}`...) is not rewritten
+//! at all: each failing command of it is refused with its file:line.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -83,17 +85,41 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
     let mut done = Blessed::default();
     let rules = Rules::default();
     for r in results.iter().filter(|r| r.status == Status::Failed) {
-        let Some(page) = book
-            .pages
-            .iter()
-            .find(|p| p.path.to_string_lossy() == r.page)
-        else {
+        // `page` names the file the block was written in, `source` its page.
+        let Some(page) = book.pages.iter().find(|p| {
+            if r.source.is_empty() {
+                p.path.to_string_lossy() == r.page
+            } else {
+                p.rel.to_string_lossy().replace('\\', "/") == r.source
+            }
+        }) else {
             continue;
         };
         let Some(block) = page.blocks.get(r.index) else {
             continue;
         };
-        let parsed = transcript::parse(&block.text, block.line).unwrap_or_default();
+        // Edits are byte ranges of the page's file: a page whose text is
+        // not its file's alone (`{{#include}}`...) is not rewritten.
+        if !page.source_map().is_identity() {
+            let why = if block.origin.path != page.path {
+                format!(
+                    "the block comes from `{}`, included by `{}`",
+                    block.origin.path.display(),
+                    page.path.display()
+                )
+            } else {
+                "the page includes other files ({{#include}}...), so its text is not its file's"
+                    .to_string()
+            };
+            for c in r.commands.iter().filter(|c| c.status == Status::Failed) {
+                done.refused.push(format!(
+                    "{}:{}: {why}; bless does not rewrite it; update it by hand",
+                    r.page, c.line
+                ));
+            }
+            continue;
+        }
+        let parsed = transcript::parse(&block.text, block.origin.line).unwrap_or_default();
         for c in &r.commands {
             let (Some(actual), Some(lines)) = (&c.actual, &c.expected_lines) else {
                 continue;

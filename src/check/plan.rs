@@ -49,15 +49,9 @@ impl<'b> Plan<'b> {
     pub fn list(&self) -> String {
         let selected = &self.pages;
         let mut out = String::new();
-        for (page, blocks) in selected {
+        for (_, blocks) in selected {
             for b in blocks {
-                let mut line = format!(
-                    "{}:{}\t{}\t{}",
-                    page.path.display(),
-                    b.line,
-                    b.lang,
-                    b.first_line()
-                );
+                let mut line = format!("{}\t{}\t{}", b.location(), b.lang, b.first_line());
                 if let Some(reason) = &b.annotations.skip {
                     line.push_str(&format!("\t(skip: {reason})"));
                 }
@@ -180,10 +174,10 @@ fn select_pages<'b>(book: &'b Book, args: &[PathBuf]) -> Result<Vec<&'b Page>> {
 /// Console transcripts must parse before anything runs.
 fn validate(selected: &[(&Page, Vec<&CodeBlock>)]) -> Result<()> {
     let mut errors = Vec::new();
-    for (page, blocks) in selected {
+    for (_, blocks) in selected {
         for b in blocks.iter().filter(|b| b.kind() == BlockKind::Console) {
-            if let Err((line, message)) = transcript::parse(&b.text, b.line) {
-                errors.push(Error::input(&page.path, line, message));
+            if let Err((line, message)) = transcript::parse(&b.text, b.origin.line) {
+                errors.push(Error::input(&b.origin.path, line, message));
             }
         }
     }

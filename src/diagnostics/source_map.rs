@@ -1,9 +1,12 @@
 //! From an offset of a page's resolved text (what the parser reads, after
 //! preprocessing) back to the file and line it came from.
 //!
-//! Today preprocessing is the identity, so a map has one span: the whole
-//! page. Includes will add a span per included piece; every consumer
-//! already asks the map, so they need not change then.
+//! A page without `{{#include}}` (and the like) has one span: the whole
+//! page. Each included piece, and each piece of text the preprocessor
+//! writes itself (a playground block's fences, a rustdoc `# ` marker, a
+//! list's indentation repeated on included lines), is a span of its own;
+//! within a span the resolved text has the same line breaks as its file,
+//! so a line is found by counting from the span's first line.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -11,16 +14,20 @@ use std::path::{Path, PathBuf};
 use super::{LineIndex, Location};
 
 /// A piece of the resolved text copied from `file`, starting at `first_line`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Span {
     /// Byte range in the resolved text.
     pub range: Range<usize>,
     /// The file the piece was read from, as shown to users.
     pub file: PathBuf,
-    /// Byte offset in `file` where the piece starts.
+    /// Byte offset in `file` where the piece starts (for a written piece,
+    /// where the line it stands for starts).
     pub file_offset: usize,
     /// 1-based line in `file` where the piece starts.
     pub first_line: usize,
+    /// The piece is `file`'s bytes from `file_offset`, unchanged; `false`
+    /// for text the preprocessor wrote.
+    pub verbatim: bool,
 }
 
 /// The spans of a resolved text, in order, with the text's line index.
@@ -33,13 +40,33 @@ pub struct SourceMap {
 impl SourceMap {
     /// The map of a text read unchanged from `file`.
     pub fn identity(file: &Path, text: &str) -> SourceMap {
-        SourceMap {
-            spans: vec![Span {
+        SourceMap::new(
+            vec![Span {
                 range: 0..text.len(),
                 file: file.to_path_buf(),
                 file_offset: 0,
                 first_line: 1,
+                verbatim: true,
             }],
+            text,
+        )
+    }
+
+    /// The map of `text` made of `spans`, which cover it in order. A text
+    /// with no spans (an empty page made of an empty include) maps nowhere
+    /// and is given an empty span of nothing.
+    pub fn new(mut spans: Vec<Span>, text: &str) -> SourceMap {
+        if spans.is_empty() {
+            spans.push(Span {
+                range: 0..text.len(),
+                file: PathBuf::new(),
+                file_offset: 0,
+                first_line: 1,
+                verbatim: false,
+            });
+        }
+        SourceMap {
+            spans,
             lines: LineIndex::new(text),
         }
     }
@@ -73,7 +100,18 @@ impl SourceMap {
     /// Is the whole resolved text one file, unchanged (so that its byte
     /// ranges are that file's)?
     pub fn is_identity(&self) -> bool {
-        matches!(self.spans.as_slice(), [s] if s.file_offset == 0 && s.first_line == 1)
+        matches!(self.spans.as_slice(), [s] if s.file_offset == 0 && s.first_line == 1 && s.verbatim)
+    }
+
+    /// The file and its byte range that `range` of the resolved text was
+    /// copied from unchanged, when it lies inside one span read verbatim.
+    pub fn verbatim(&self, range: Range<usize>) -> Option<(&Path, Range<usize>)> {
+        let span = self.span(range.start);
+        let inside = span.range.start <= range.start && range.end <= span.range.end;
+        (inside && span.verbatim).then(|| {
+            let start = span.file_offset + (range.start - span.range.start);
+            (span.file.as_path(), start..start + range.len())
+        })
     }
 }
 
@@ -89,5 +127,34 @@ mod tests {
         assert_eq!(map.locate(2), Location::new("content/p.md", 2));
         assert_eq!(map.locate(5), Location::new("content/p.md", 3));
         assert_eq!(map.line(4), 3);
+        assert_eq!(map.verbatim(2..3), Some((Path::new("content/p.md"), 2..3)));
+    }
+
+    #[test]
+    fn spans_map_offsets_to_their_files_lines() {
+        // "a\n" from p.md:1, "x\ny" from inc.rs:4, "\nb" from p.md:2.
+        let text = "a\nx\ny\nb";
+        let span = |range: Range<usize>, file: &str, file_offset, first_line| Span {
+            range,
+            file: file.into(),
+            file_offset,
+            first_line,
+            verbatim: true,
+        };
+        let map = SourceMap::new(
+            vec![
+                span(0..2, "p.md", 0, 1),
+                span(2..5, "inc.rs", 9, 4),
+                span(5..7, "p.md", 16, 2),
+            ],
+            text,
+        );
+        assert!(!map.is_identity());
+        assert_eq!(map.locate(0), Location::new("p.md", 1));
+        assert_eq!(map.locate(2), Location::new("inc.rs", 4));
+        assert_eq!(map.locate(4), Location::new("inc.rs", 5));
+        assert_eq!(map.locate(6), Location::new("p.md", 3));
+        assert_eq!(map.verbatim(2..5), Some((Path::new("inc.rs"), 9..12)));
+        assert_eq!(map.verbatim(1..3), None);
     }
 }

@@ -22,8 +22,13 @@ use crate::suggest::did_you_mean;
 pub struct CodeBlock {
     /// Page path as shown to users (relative to the book root).
     pub page: PathBuf,
-    /// 1-based line of the opening fence.
+    /// 1-based line of the opening fence in the page's resolved text
+    /// (after `{{#include}}`; the page file's line when it includes
+    /// nothing).
     pub line: usize,
+    /// Where the opening fence was written: the page's file, or a file it
+    /// includes, and the line there. What messages name.
+    pub origin: Location,
     /// Language: the first word of the info string, lowercased.
     pub lang: String,
     /// The whole info string as written.
@@ -132,8 +137,9 @@ pub const FOREIGN_KEYS: &[&str] = &["hidelines"];
 pub const SCRIPT_LANGS: &[&str] = &["sh", "bash", "shell"];
 
 impl CodeBlock {
+    /// Where the block was written ([`CodeBlock::origin`]).
     pub fn location(&self) -> Location {
-        Location::new(self.page.clone(), self.line)
+        self.origin.clone()
     }
 
     pub fn kind(&self) -> BlockKind {

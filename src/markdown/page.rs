@@ -26,7 +26,8 @@ pub struct Heading {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     pub dest: String,
-    pub line: usize,
+    /// Where the link was written (the page, or a file it includes).
+    pub at: crate::diagnostics::Location,
 }
 
 #[derive(Debug, Clone)]
@@ -48,6 +49,9 @@ pub struct Page {
     other_anchors: Vec<String>,
     /// Where each offset of `text` came from.
     map: SourceMap,
+    /// The page's `{{#title}}`: the `<title>` of its HTML, in place of its
+    /// SUMMARY.md title.
+    pub include_title: Option<String>,
 }
 
 impl Page {
@@ -59,6 +63,7 @@ impl Page {
             shown: path.to_path_buf(),
             rel: rel.to_path_buf(),
             text: source,
+            root: None,
         };
         Page::from_resolved(preprocess(raw)?)
     }
@@ -70,6 +75,8 @@ impl Page {
             rel,
             text: source,
             map,
+            title: include_title,
+            mut warnings,
         } = resolved;
         let path = path.as_path();
         let mut headings = Vec::new();
@@ -77,7 +84,6 @@ impl Page {
         let mut blocks = Vec::new();
         let mut links = Vec::new();
         let mut errors = Vec::new();
-        let mut warnings = Vec::new();
         let mut ids = IdAllocator::default();
 
         // (line, explicit id, text) of the heading being read.
@@ -116,6 +122,7 @@ impl Page {
                             blocks.push(CodeBlock {
                                 page: path.to_path_buf(),
                                 line,
+                                origin: written,
                                 lang,
                                 info,
                                 annotations,
@@ -165,7 +172,7 @@ impl Page {
                 Event::Start(Tag::Link { dest_url, .. })
                 | Event::Start(Tag::Image { dest_url, .. }) => links.push(Link {
                     dest: dest_url.to_string(),
-                    line,
+                    at: map.locate(range.start),
                 }),
                 _ => {}
             }
@@ -181,6 +188,7 @@ impl Page {
             warnings,
             other_anchors,
             map,
+            include_title,
         })
     }
 
@@ -395,11 +403,11 @@ mod tests {
             vec![
                 Link {
                     dest: "other.md#y".into(),
-                    line: 3
+                    at: crate::diagnostics::Location::new("content/p.md", 3)
                 },
                 Link {
                     dest: "img.png".into(),
-                    line: 3
+                    at: crate::diagnostics::Location::new("content/p.md", 3)
                 }
             ]
         );

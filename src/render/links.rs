@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::book::Book;
-use crate::diagnostics::Location;
 use crate::error::Result;
 use crate::markdown::Page;
 use crate::paths::{is_external, normalize, percent_decode};
@@ -34,7 +33,7 @@ fn page_warnings(book: &Book, src: &Path, page: &Page) -> Vec<String> {
         if let Err(reason) = broken_reason(book, src, page, &link.dest) {
             warnings.push(format!(
                 "{}: broken link `{}`: {reason}",
-                Location::new(page.path.clone(), link.line),
+                link.at.clone(),
                 link.dest
             ));
         }

@@ -132,7 +132,7 @@ impl LiveSite {
         let mut errors = Vec::new();
         for &i in indices {
             let rel = book.pages[i].rel.clone();
-            match crate::book::load_page(&src, &rel) {
+            match crate::book::load_page(&book.root, &src, &rel) {
                 Ok(p) => parsed.push((i, p)),
                 Err(Error::Many(many)) => errors.extend(many),
                 Err(e) => errors.push(e),

@@ -185,7 +185,10 @@ impl<'a> Site<'a> {
     fn page(&self, i: usize, page: &Page) -> Result<Vec<search::Section>> {
         let link = &self.nav.pages[i];
         let events = page.events_with(self.book.config.render_options());
-        let html = self.render_page(page, &events, &link.title, &link.url, Some(i), None)?;
+        // A `{{#title}}` names the page's <title>; the navigation keeps
+        // SUMMARY.md's title, as in mdBook.
+        let title = page.include_title.as_deref().unwrap_or(&link.title);
+        let html = self.render_page(page, &events, title, &link.url, Some(i), None)?;
         self.out.write(Path::new(&link.url), html.as_bytes())?;
         drop(html);
         Ok(search::sections_of(page, &events, &link.title, &link.url))

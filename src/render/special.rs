@@ -52,7 +52,7 @@ impl Site<'_> {
         let src = self.book.root.join(&config.book.src);
         let path = src.join(name);
         let page = if path.is_file() {
-            crate::book::load_page(&src, Path::new(name))?
+            crate::book::load_page(&self.book.root, &src, Path::new(name))?
         } else {
             let raw = RawSource {
                 shown: display_path(&path),
@@ -60,6 +60,7 @@ impl Site<'_> {
                 text: "# Page not found\n\nThe page you asked for does not exist. \
                        Try the search, or start from the [first page](index.html).\n"
                     .to_string(),
+                root: None,
             };
             Page::from_resolved(crate::source::preprocess(raw)?)?
         };

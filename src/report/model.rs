@@ -113,16 +113,17 @@ impl Report {
 /// back; the rest default.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BlockResult {
-    /// Page path as the user knows it (`content/intro.md`).
+    /// The file the block was written in, as the user knows it
+    /// (`content/intro.md`, or a file the page includes).
     pub page: String,
     /// Page path inside the book's source folder (`intro.md`), the same
     /// wherever docs-check was run from. Empty when read from a report
     /// older than guidebook 0.1: the site then matches `page`.
     #[serde(default)]
     pub source: String,
-    /// Line of the opening fence.
+    /// Line of the opening fence in `page`.
     pub line: usize,
-    /// Index of the block on its page.
+    /// Index of the block on its page (the page of `source`).
     #[serde(default)]
     pub index: usize,
     #[serde(default)]

@@ -110,7 +110,8 @@ impl Against {
     }
 }
 
-/// A docs-check report, keyed by (page, line).
+/// A docs-check report, keyed by (page, index of the block on its page);
+/// a report older than guidebook 0.1 (no `source`) by (page, line).
 #[derive(Debug, Default)]
 pub struct CheckReport {
     /// The book root, to compare page paths written from other folders.
@@ -122,6 +123,8 @@ pub struct CheckReport {
     /// The Nix and nixpkgs the flake examples were checked with.
     pub against: Against,
     blocks: HashMap<(String, usize), BlockResult>,
+    /// Results of an old report, by (page, line).
+    by_line: HashMap<(String, usize), BlockResult>,
 }
 
 impl CheckReport {
@@ -156,34 +159,37 @@ impl CheckReport {
             .map(str::to_string);
         let against = Against::from_report(raw.nix.as_ref(), raw.nixpkgs.as_ref());
         let nixpkgs_rev = against.rev.clone();
-        let blocks = raw
-            .blocks
-            .into_iter()
-            .map(|b| {
-                // Reports older than guidebook 0.1 have no `source`.
-                let key = if b.source.is_empty() {
-                    page_key(&root, Path::new(&b.page))
-                } else {
-                    crate::paths::normalize(&src.join(&b.source))
-                        .to_string_lossy()
-                        .replace('\\', "/")
-                };
-                ((key, b.line), b)
-            })
-            .collect();
+        // A block's `page` and `line` say where it was written (a file the
+        // page includes, maybe); `source` and `index` which page and block
+        // it is. Reports older than guidebook 0.1 have no `source`.
+        let mut blocks = HashMap::new();
+        let mut by_line = HashMap::new();
+        for b in raw.blocks {
+            if b.source.is_empty() {
+                by_line.insert((page_key(&root, Path::new(&b.page)), b.line), b);
+            } else {
+                let key = crate::paths::normalize(&src.join(&b.source))
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                blocks.insert((key, b.index), b);
+            }
+        }
         Ok(CheckReport {
             root,
             date,
             nixpkgs_rev,
             against,
             blocks,
+            by_line,
         })
     }
 
     /// The result of `block`, when the report has it.
     pub fn get(&self, block: &CodeBlock) -> Option<&BlockResult> {
+        let page = page_key(&self.root, &block.page);
         self.blocks
-            .get(&(page_key(&self.root, &block.page), block.line))
+            .get(&(page.clone(), block.index))
+            .or_else(|| self.by_line.get(&(page, block.line)))
     }
 }
 
@@ -238,11 +244,12 @@ mod tests {
     }
 
     #[test]
-    fn a_report_of_the_pass_book_is_keyed_by_its_sources() {
+    fn a_report_of_the_pass_book_is_keyed_by_its_sources_and_indices() {
         let text = include_str!("../../tests/fixtures/report/main-pass.json");
         let report = CheckReport::parse(text, Path::new("pass"), Path::new("src")).unwrap();
         assert_eq!(report.blocks.len(), 9);
-        let skipped = &report.blocks[&("src/scripts.md".to_string(), 18)];
+        let skipped = &report.blocks[&("src/scripts.md".to_string(), 3)];
+        assert_eq!(skipped.line, 18);
         assert_eq!(skipped.status, crate::report::Status::Skipped);
         assert_eq!(skipped.detail(), Some("shown for illustration only"));
         assert_eq!(report.date.as_deref(), Some("2026-12-01"));

@@ -17,7 +17,7 @@ impl ConsoleRunner {
     /// A step per command of the transcript (which parsed before the run
     /// began); the block's `exit=` is the last command's.
     pub fn steps(block: &CodeBlock) -> Vec<Step> {
-        let cmds = transcript::parse(&block.text, block.line).unwrap_or_default();
+        let cmds = transcript::parse(&block.text, block.origin.line).unwrap_or_default();
         let n = cmds.len();
         let block_exit = block.annotations.exit.unwrap_or(0);
         cmds.into_iter()

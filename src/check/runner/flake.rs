@@ -26,11 +26,11 @@ impl BlockRunner for FlakeRunner {
     ) -> Option<BlockResult> {
         let timeout = timeout_of(block, settings);
         let started = Instant::now();
-        let at = block.page.to_string_lossy().into_owned();
+        let at = block.origin.path.to_string_lossy().into_owned();
         let file = block.annotations.file.as_deref().unwrap_or("flake.nix");
         let dir = page.sandbox.path().join(nix::flake_dir(file));
         let outcome = settings.nix.test_flake_on_channels(
-            (&at, block.line),
+            (&at, block.origin.line),
             &dir,
             &block.text,
             &page.env,

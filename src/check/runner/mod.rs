@@ -113,9 +113,9 @@ fn need_reason(missing: &str) -> String {
 /// The result of `block` with `status` and nothing else said yet.
 pub fn result(block: &CodeBlock, kind: BlockKind, status: Status) -> BlockResult {
     BlockResult {
-        page: block.page.to_string_lossy().into_owned(),
+        page: block.origin.path.to_string_lossy().into_owned(),
         source: String::new(),
-        line: block.line,
+        line: block.origin.line,
         index: block.index,
         lang: block.lang.clone(),
         kind,

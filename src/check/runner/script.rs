@@ -16,7 +16,7 @@ impl ScriptRunner {
     /// The one step of a script block.
     pub fn steps(block: &CodeBlock) -> Vec<Step> {
         vec![Step {
-            line: block.line + 1,
+            line: block.origin.line + 1,
             mode: Mode::Script,
             text: block.text.clone(),
             expected: Vec::new(),

@@ -1,0 +1,259 @@
+use super::*;
+use std::path::Path;
+
+fn lines(a: Option<usize>, b: Option<usize>) -> Selection {
+    Selection::Lines(a, b)
+}
+
+fn one(text: &str) -> Directive {
+    let found = find(text);
+    assert_eq!(found.len(), 1, "{text:?}: {found:?}");
+    found[0].directive.clone()
+}
+
+#[test]
+fn ranges_and_anchors_read_as_mdbook_reads_them() {
+    let inc = |s: &str| one(&format!("{{{{#include {s}}}}}"));
+    assert_eq!(
+        inc("a.rs"),
+        Directive::Include("a.rs".into(), lines(None, None))
+    );
+    assert_eq!(
+        inc("a.rs:3"),
+        Directive::Include("a.rs".into(), lines(Some(2), Some(3)))
+    );
+    assert_eq!(
+        inc("a.rs:3:5"),
+        Directive::Include("a.rs".into(), lines(Some(2), Some(5)))
+    );
+    assert_eq!(
+        inc("a.rs:3:"),
+        Directive::Include("a.rs".into(), lines(Some(2), None))
+    );
+    assert_eq!(
+        inc("a.rs::5"),
+        Directive::Include("a.rs".into(), lines(None, Some(5)))
+    );
+    assert_eq!(
+        inc("a.rs:main"),
+        Directive::Include("a.rs".into(), Selection::Anchor("main".into()))
+    );
+    assert_eq!(
+        inc("\"a b.rs\":2:3"),
+        Directive::Include("a b.rs".into(), lines(Some(1), Some(3)))
+    );
+    assert_eq!(
+        one("{{ #rustdoc_include x.rs:4 }}"),
+        Directive::RustdocInclude("x.rs".into(), lines(Some(3), Some(4)))
+    );
+    assert_eq!(
+        one("{{#playground x.rs editable no_run}}"),
+        Directive::Playground(
+            "x.rs".into(),
+            vec!["editable".into(), "no_run".into()],
+            false
+        )
+    );
+    assert_eq!(
+        one("{{#title My Title}}"),
+        Directive::Title("My Title".into())
+    );
+    assert_eq!(one("a \\{{#include x.rs}} b"), Directive::Escaped);
+}
+
+#[test]
+fn unknown_or_empty_directives_stay_text() {
+    for text in [
+        "{{#foo x}}",
+        "{{#include}}",
+        "{{#include   }}",
+        "{{}}",
+        "{{#include x.rs",
+        "{{#include \"x.rs}}",
+    ] {
+        assert!(find(text).is_empty(), "{text:?}");
+    }
+}
+
+/// A book root with `files`, expanded from `page`.
+fn expand(files: &[(&str, &str)], page: &str) -> Result<(String, Mapped, Extras)> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let file = dir.path().join("src/p.md");
+    let mut ex = Expander::new(Some(dir.path()))?;
+    let input = Mapped::of_file(&file, page.to_string());
+    let out = ex.expand(&input, &file, 0)?;
+    let root = format!("{}/", dir.path().display());
+    Ok((root, out, ex.extras))
+}
+
+const RS: &str = "// head\n// ANCHOR: main\nfn main() {\n    // ANCHOR: inner\n    run();\n    // ANCHOR_END: inner\n}\n// ANCHOR_END: main\n// tail\n";
+
+#[test]
+fn includes_take_lines_and_anchors() {
+    let files = [("src/x.rs", RS)];
+    let (_, out, _) = expand(&files, "```rust\n{{#include x.rs:3:4}}\n```\n").unwrap();
+    assert_eq!(
+        out.text,
+        "```rust\nfn main() {\n    // ANCHOR: inner\n```\n"
+    );
+    let (_, out, _) = expand(&files, "{{#include x.rs:main}}\n").unwrap();
+    assert_eq!(out.text, "fn main() {\n    run();\n}\n");
+    let (_, out, _) = expand(
+        &files,
+        "{{#include x.rs::1}}|{{#include x.rs:9:}}|{{#include x.rs:2}}\n",
+    )
+    .unwrap();
+    assert_eq!(out.text, "// head|// tail|// ANCHOR: main\n");
+}
+
+#[test]
+fn included_lines_map_to_their_file() {
+    let files = [("src/x.rs", RS)];
+    let (root, out, _) = expand(&files, "one\n{{#include x.rs:main}}\nafter\n").unwrap();
+    let at = |needle: &str| {
+        let loc = out.locate(out.text.find(needle).unwrap());
+        format!(
+            "{}:{}",
+            loc.path.display().to_string().replace(&root, ""),
+            loc.line
+        )
+    };
+    assert_eq!(at("one"), "src/p.md:1");
+    assert_eq!(at("fn main"), "src/x.rs:3");
+    // The marker lines between are gone, the lines keep their own numbers.
+    assert_eq!(at("run()"), "src/x.rs:5");
+    assert_eq!(at("}"), "src/x.rs:7");
+    assert_eq!(at("after"), "src/p.md:3");
+}
+
+#[test]
+fn rustdoc_include_hides_the_rest() {
+    let files = [("src/x.rs", RS)];
+    let (_, out, _) = expand(&files, "{{#rustdoc_include x.rs:inner}}\n").unwrap();
+    assert_eq!(
+        out.text,
+        "# // head\n# fn main() {\n    run();\n# }\n# // tail\n"
+    );
+    let (_, out, _) = expand(&files, "{{#rustdoc_include x.rs:3:3}}\n").unwrap();
+    assert!(
+        out.text
+            .starts_with("# // head\n# // ANCHOR: main\nfn main() {\n#     // ANCHOR: inner\n"),
+        "{}",
+        out.text
+    );
+}
+
+#[test]
+fn playground_writes_a_rust_block() {
+    let files = [("src/a.rs", "fn main() {}")];
+    let (_, out, _) = expand(&files, "{{#playground a.rs editable}}\n").unwrap();
+    assert_eq!(out.text, "```rust,editable\nfn main() {}\n```\n");
+}
+
+#[test]
+fn title_escapes_and_nesting() {
+    let files = [
+        ("src/sub/a.md", "A says {{#include b.md}}."),
+        ("src/sub/b.md", "hello\n"),
+    ];
+    let page =
+        "{{#title The Title}}\n\\{{#include x}} {{#include sub/a.md}}\n{{#include sub/a.md}}\n";
+    let (_, out, extras) = expand(&files, page).unwrap();
+    // As in mdBook, an escape reaches to the last `}}` of its line.
+    assert_eq!(
+        out.text,
+        "\n{{#include x}} {{#include sub/a.md}}\nA says hello.\n"
+    );
+    assert_eq!(extras.title.as_deref(), Some("The Title"));
+}
+
+#[test]
+fn a_prefix_before_the_directive_starts_every_included_line() {
+    let files = [("src/a.rs", "fn a() {\n}\n")];
+    let (_, out, _) = expand(
+        &files,
+        "- item\n  ```rust\n  {{#include a.rs}}\n  ```\n> {{#include a.rs}}\n",
+    )
+    .unwrap();
+    assert_eq!(
+        out.text,
+        "- item\n  ```rust\n  fn a() {\n  }\n  ```\n> fn a() {\n> }\n"
+    );
+}
+
+#[test]
+fn bad_directives_are_errors_at_their_line() {
+    let files = [
+        ("src/x.rs", RS),
+        ("src/loop.md", "again {{#include loop.md}}\n"),
+    ];
+    let cases = [
+        (
+            "a\n{{#include gone.rs}}\n",
+            "src/p.md:2: `{{#include gone.rs}}`: `",
+            "gone.rs` does not exist",
+        ),
+        (
+            "{{#include x.rs:nope}}\n",
+            "src/p.md:1: `{{#include x.rs:nope}}`: `",
+            "x.rs` has no `ANCHOR: nope` line",
+        ),
+        (
+            "\n\n{{#include x.rs:40}}\n",
+            "src/p.md:3: `{{#include x.rs:40}}`: `",
+            "x.rs` has 9 lines, so there is no line 40",
+        ),
+        (
+            "{{#include x.rs:5:3}}\n",
+            "src/p.md:1: `{{#include x.rs:5:3}}`: the range ends before it starts",
+            "",
+        ),
+        (
+            "{{#include /etc/passwd}}\n",
+            "src/p.md:1: `{{#include /etc/passwd}}`: `/etc/passwd` is an absolute path",
+            "",
+        ),
+        (
+            "{{#include ../../x.rs}}\n",
+            "src/p.md:1: `{{#include ../../x.rs}}`: `",
+            "is outside the book",
+        ),
+        (
+            "{{#include loop.md}}\n",
+            "src/loop.md:1: `{{#include loop.md}}`: includes nest more than 10 deep",
+            "",
+        ),
+    ];
+    for (page, start, end) in cases {
+        let e = expand(&files, page).unwrap_err().to_string();
+        let e = e.replace(&format!("{}/", std::env::temp_dir().display()), "");
+        let e = e
+            .split_once("src/")
+            .map(|(_, rest)| format!("src/{rest}"))
+            .unwrap_or(e);
+        assert!(e.starts_with(start) && e.contains(end), "{page:?}: {e}");
+    }
+}
+
+#[test]
+fn a_symlink_out_of_the_book_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret"), "s\n").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret"), dir.path().join("src/link")).unwrap();
+    let file = dir.path().join("src/p.md");
+    let mut ex = Expander::new(Some(dir.path())).unwrap();
+    let input = Mapped::of_file(&file, "{{#include link}}\n".into());
+    let e = ex.expand(&input, &file, 0).unwrap_err().to_string();
+    assert!(
+        e.contains("leads to `") && e.contains("outside the book"),
+        "{e}"
+    );
+    let _ = Path::new("");
+}

@@ -49,9 +49,21 @@ pub struct HtmlOutput {
     /// mdBook 0.4's name of `smart-punctuation`.
     #[serde(default)]
     pub curly_quotes: Option<bool>,
+    /// `[output.html.code]`: how code blocks are shown.
+    #[serde(default)]
+    pub code: CodeOutput,
     /// Keys mdBook knows that guidebook does not use; anything else is an error.
     #[serde(flatten)]
     pub other: BTreeMap<String, toml::Value>,
+}
+
+/// `[output.html.code]`, as in mdBook.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CodeOutput {
+    /// `[output.html.code.hidelines]`: per language, the prefix of the
+    /// lines the page hides until the reader asks (`python = "~"`).
+    #[serde(default)]
+    pub hidelines: BTreeMap<String, String>,
 }
 
 /// mdBook `[output.html]` keys accepted and ignored.
@@ -65,7 +77,6 @@ const MDBOOK_HTML_KEYS: &[&str] = &[
     "playground",
     // mdBook's old name of `playground`, which mdBook still reads.
     "playpen",
-    "code",
     "search",
     "print",
     "redirect",
@@ -88,6 +99,7 @@ const HTML_KEYS: &[&str] = &[
     "cname",
     "smart-punctuation",
     "curly-quotes",
+    "code",
 ];
 
 const MDBOOK_THEMES: &[&str] = &["rust", "coal", "navy", "ayu"];

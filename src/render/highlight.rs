@@ -12,6 +12,7 @@ use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 use super::escape::escape_html;
+use crate::markdown::hidden::CodeLine;
 
 const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
@@ -61,6 +62,83 @@ pub fn highlight(lang: &str, code: &str) -> String {
     let html = highlight_uncached(lang, code);
     cache::put(key, lang, code, &html);
     html
+}
+
+/// The inner HTML of `<code>` for a block whose lines are split by a hide
+/// rule: the lines are highlighted together, as the reader sees them when
+/// revealed (so a string or comment across a hidden line keeps its
+/// colours), then each hidden line is wrapped in `<span class="boring">`
+/// (mdBook's class), its markup closed and reopened around it.
+pub fn highlight_lines(lang: &str, lines: &[CodeLine<'_>]) -> String {
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(&line.shown);
+        text.push('\n');
+    }
+    let html = highlight(lang, &text);
+    if !lines.iter().any(|l| l.hidden) {
+        return html;
+    }
+    let mut out = String::with_capacity(html.len() + lines.len() * 32);
+    for (line, html) in lines.iter().zip(balanced_lines(&html)) {
+        if line.hidden {
+            out.push_str("<span class=\"boring\">");
+            out.push_str(&html);
+            out.push_str("\n</span>");
+        } else {
+            out.push_str(&html);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The lines of highlighted `html`, each with its open `<span>`s closed at
+/// its end and opened again at the next line's start; markup after the
+/// last line break (closing tags only) is dropped.
+fn balanced_lines(html: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut open: Vec<&str> = Vec::new();
+    let mut line = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(['<', '\n']) {
+        line.push_str(&rest[..i]);
+        if rest.as_bytes()[i] == b'\n' {
+            line.extend(std::iter::repeat_n("</span>", open.len()));
+            lines.push(std::mem::take(&mut line));
+            line.extend(open.iter().copied());
+            rest = &rest[i + 1..];
+            continue;
+        }
+        let end = rest[i..].find('>').map_or(rest.len(), |e| i + e + 1);
+        let tag = &rest[i..end];
+        if tag.starts_with("</") {
+            open.pop();
+        } else if !tag.ends_with("/>") {
+            open.push(tag);
+        }
+        line.push_str(tag);
+        rest = &rest[end..];
+    }
+    line.push_str(rest);
+    if !strip_tags(&line).is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 fn highlight_uncached(lang: &str, code: &str) -> String {
@@ -318,6 +396,36 @@ mod tests {
         assert!(lines[3].starts_with("<span class=\"cmd\">"), "{html}");
         assert_eq!(lines[4], "<span class=\"output\">&lt;done&gt;</span>");
         assert_eq!(html.matches("class=\"cmd\"").count(), 2);
+    }
+
+    #[test]
+    fn hidden_lines_are_wrapped_whole_and_keep_their_colours() {
+        use crate::markdown::hidden::{HideRule, split_lines};
+        let code = "# let s = \"a\n# b\";\nfn main() {}\n";
+        let lines = split_lines(code, HideRule::Rust);
+        let html = highlight_lines("rust", &lines);
+        let boring: Vec<&str> = html.split("<span class=\"boring\">").skip(1).collect();
+        assert_eq!(boring.len(), 2, "{html}");
+        // Every hidden line closes what it opened, and the string across
+        // the two hidden lines is still a string on the second.
+        for part in &boring {
+            let line = part.split("\n</span>").next().unwrap();
+            assert_eq!(
+                line.matches("<span").count(),
+                line.matches("</span>").count(),
+                "{line}"
+            );
+        }
+        assert!(boring[1].starts_with("<span class=\"hl-source"), "{html}");
+        assert!(boring[1].contains("string"), "{html}");
+        assert_eq!(
+            strip_tags(&html),
+            "let s = &quot;a\nb&quot;;\nfn main() {}\n"
+        );
+        assert_eq!(
+            html.matches("<span").count(),
+            html.matches("</span>").count()
+        );
     }
 
     #[test]

@@ -1,20 +1,41 @@
 //! A page's events to the HTML of its content: headings with anchors, `.md`
 //! links pointing at the rendered `.html`, GitHub alerts as callouts, and
-//! highlighted code blocks (blocks marked `hidden` are left out).
+//! highlighted code blocks (blocks marked `hidden` are left out; hidden
+//! lines, rustdoc's `# ` lines of `rust` blocks and lines with a
+//! `hidelines` prefix, are in the page inside `<span class="boring">`,
+//! which the theme hides until the reader asks).
+
+use std::collections::BTreeMap;
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 
 use super::badges;
 use super::escape::escape_html;
-use super::highlight::highlight;
-use crate::markdown::Page;
+use super::highlight::highlight_lines;
+use crate::markdown::hidden::{HideRule, split_lines};
 use crate::markdown::walk::{BlockNode, Node, Spanned, Walk, walk_parsed};
+use crate::markdown::{CodeBlock, Page};
 use crate::paths::md_to_html;
 use crate::report::CheckReport;
 
 /// The HTML of a page's content (checked blocks marked "not checked").
 pub fn render(page: &Page) -> String {
     render_with(page, None)
+}
+
+/// How a block's lines are hidden: its `hidelines=` attribute, else the
+/// book's `[output.html.code.hidelines]` prefix for its language, else
+/// rustdoc's `# ` rule for `rust` blocks. Only `rust` blocks, as in mdBook's
+/// renderer (rustdoc also reads a block with no language as Rust).
+pub fn hide_rule<'a>(
+    block: &'a CodeBlock,
+    hidelines: &'a BTreeMap<String, String>,
+) -> HideRule<'a> {
+    HideRule::for_block(
+        block.lang == "rust",
+        block.hidelines(),
+        hidelines.get(&block.lang).map(String::as_str),
+    )
 }
 
 /// The HTML of a page's content, checked blocks carrying their result in
@@ -25,8 +46,20 @@ pub fn render_with(page: &Page, report: Option<&CheckReport>) -> String {
 
 /// [`render_with`] from the page's events, already parsed.
 pub fn render_events(page: &Page, events: &[Spanned<'_>], report: Option<&CheckReport>) -> String {
+    render_events_with(page, events, report, &BTreeMap::new())
+}
+
+/// [`render_events`] with the book's `[output.html.code.hidelines]`.
+pub fn render_events_with(
+    page: &Page,
+    events: &[Spanned<'_>],
+    report: Option<&CheckReport>,
+    hidelines: &BTreeMap<String, String>,
+) -> String {
     let mut out = String::with_capacity(page.text.len() * 2);
-    pulldown_cmark::html::push_html(&mut out, Events::new(page, events, report));
+    let mut events = Events::new(page, events, report);
+    events.hidelines = hidelines;
+    pulldown_cmark::html::push_html(&mut out, events);
     out
 }
 
@@ -36,7 +69,10 @@ struct Events<'p, 'e> {
     page: &'p Page,
     nodes: Walk<'e, std::slice::Iter<'p, Spanned<'e>>>,
     report: Option<&'p CheckReport>,
+    hidelines: &'p BTreeMap<String, String>,
 }
+
+static NO_HIDELINES: BTreeMap<String, String> = BTreeMap::new();
 
 impl<'p, 'e> Events<'p, 'e> {
     fn new(page: &'p Page, events: &'p [Spanned<'e>], report: Option<&'p CheckReport>) -> Self {
@@ -44,6 +80,7 @@ impl<'p, 'e> Events<'p, 'e> {
             page,
             nodes: walk_parsed(events),
             report,
+            hidelines: &NO_HIDELINES,
         }
     }
 
@@ -55,7 +92,8 @@ impl<'p, 'e> Events<'p, 'e> {
             return None;
         }
         let text = block.map(|b| b.text.as_str()).unwrap_or("");
-        let html = code_block_html(lang, text);
+        let rule = block.map_or(HideRule::None, |b| hide_rule(b, self.hidelines));
+        let html = code_block_html_hiding(lang, text, rule);
         match block.filter(|b| b.is_checked()) {
             Some(b) => {
                 let body = html.strip_suffix("</div>\n").unwrap_or(&html);
@@ -137,7 +175,12 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
 
 /// A highlighted code block.
 pub fn code_block_html(lang: &str, text: &str) -> String {
-    let code = highlight(lang, text);
+    code_block_html_hiding(lang, text, HideRule::None)
+}
+
+/// A highlighted code block whose lines are hidden by `rule`.
+pub fn code_block_html_hiding(lang: &str, text: &str, rule: HideRule<'_>) -> String {
+    let code = highlight_lines(lang, &split_lines(text, rule));
     let lang = escape_html(lang);
     if lang.is_empty() {
         format!("<div class=\"codeblock\"><pre><code>{code}</code></pre></div>\n")
@@ -169,5 +212,41 @@ mod tests {
         assert!(!html.contains("secret"));
         assert!(html.contains("<code class=\"language-toml\">"));
         assert!(html.contains("href=\"faq.html#x\""));
+    }
+
+    #[test]
+    fn hidden_lines_of_rust_and_prefixed_blocks_are_boring() {
+        let p = page(
+            "```rust\n# fn main() {\nlet x = 1;\n# }\n```\n\n```python\n~import os\nprint(os)\n```\n\n```python hidelines=!\n!a\n~b\n```\n\n```\n# shown\n```\n",
+        );
+        let mut hidelines = BTreeMap::new();
+        hidelines.insert("python".to_string(), "~".to_string());
+        let html = render_events_with(&p, &p.events(), None, &hidelines);
+        let blocks: Vec<&str> = html.split("<div class=\"codeblock\"").skip(1).collect();
+        assert_eq!(
+            blocks[0].matches("class=\"boring\"").count(),
+            2,
+            "{}",
+            blocks[0]
+        );
+        assert!(!blocks[0].contains("# "), "{}", blocks[0]);
+        assert_eq!(
+            blocks[1].matches("class=\"boring\"").count(),
+            1,
+            "{}",
+            blocks[1]
+        );
+        assert!(!blocks[1].contains('~'), "{}", blocks[1]);
+        // The attribute wins over the book's prefix.
+        assert_eq!(
+            blocks[2].matches("class=\"boring\"").count(),
+            1,
+            "{}",
+            blocks[2]
+        );
+        assert!(blocks[2].contains('~'), "{}", blocks[2]);
+        // A block with no language hides nothing in the page, as in mdBook.
+        assert!(blocks[3].contains("# shown"), "{}", blocks[3]);
+        assert!(!blocks[3].contains("boring"), "{}", blocks[3]);
     }
 }

@@ -34,16 +34,19 @@ pub struct Section {
 /// The sections of `page`, whose title (from SUMMARY.md) is `page_title` and
 /// whose URL is `url`.
 pub fn sections(page: &Page, page_title: &str, url: &str) -> Vec<Section> {
-    sections_of(page, &page.events(), page_title, url)
+    sections_of(page, &page.events(), page_title, url, &Default::default())
 }
 
 /// [`sections`] from the page's events, already parsed. The words of
-/// `hidden` blocks, which the page does not show, are left out.
+/// `hidden` blocks, and of hidden lines (`hidelines`: the book's
+/// `[output.html.code.hidelines]`), which the page does not show, are left
+/// out.
 pub fn sections_of(
     page: &Page,
     events: &[Spanned<'_>],
     page_title: &str,
     url: &str,
+    hidelines: &std::collections::BTreeMap<String, String>,
 ) -> Vec<Section> {
     let mut out = Vec::new();
     let mut current = Open::new(page_title.to_string(), url.to_string());
@@ -52,7 +55,13 @@ pub fn sections_of(
         let event = match node {
             Node::CodeBlock(node) => {
                 match page.blocks.get(node.index) {
-                    Some(block) if !block.annotations.hidden => current.text(&block.text, false),
+                    Some(block) if !block.annotations.hidden => {
+                        let rule = super::html::hide_rule(block, hidelines);
+                        current.text(
+                            &crate::markdown::hidden::visible_text(&block.text, rule),
+                            false,
+                        )
+                    }
                     _ => {}
                 }
                 continue;
@@ -334,6 +343,13 @@ mod tests {
     fn hidden_blocks_reach_no_search_words() {
         let s = sections(
             &page("# T\n\nshown\n\n```sh hidden\nsecretword\n```\n\n```sh\nvisibleword\n```\n"),
+            "T",
+            "t.html",
+        );
+        assert!(!s[0].words.contains(&"secretword".to_string()), "{s:?}");
+        assert!(s[0].words.contains(&"visibleword".to_string()), "{s:?}");
+        let s = sections(
+            &page("# T\n\n```rust\n# fn secretword() {}\nfn visibleword() {}\n```\n"),
             "T",
             "t.html",
         );

@@ -191,7 +191,13 @@ impl<'a> Site<'a> {
         let html = self.render_page(page, &events, title, &link.url, Some(i), None)?;
         self.out.write(Path::new(&link.url), html.as_bytes())?;
         drop(html);
-        Ok(search::sections_of(page, &events, &link.title, &link.url))
+        Ok(search::sections_of(
+            page,
+            &events,
+            &link.title,
+            &link.url,
+            &self.book.config.output.html.code.hidelines,
+        ))
     }
 
     /// The full HTML of a page. `root` overrides the prefix to the site root.
@@ -216,7 +222,12 @@ impl<'a> Site<'a> {
             PageContext {
                 title,
                 url,
-                content: html::render_events(page, events, self.report),
+                content: html::render_events_with(
+                    page,
+                    events,
+                    self.report,
+                    &config.output.html.code.hidelines,
+                ),
                 toc: context::toc(page),
                 edit_url: source_path
                     .as_deref()

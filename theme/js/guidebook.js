@@ -29,10 +29,15 @@
   addEventListener("beforeprint", () => { html.dataset.theme = "light"; });
   addEventListener("afterprint", () => applyTheme(choice()));
 
-  /* Copy buttons. Console blocks copy their commands only, without prompts. */
+  /* Copy buttons. Console blocks copy their commands only, without prompts;
+   * other blocks their shown lines, without the hidden (.boring) ones. */
   const codeText = (block) => {
     const cmds = $$(".cmd", block);
-    if (!cmds.length) return ($("pre", block) || block).textContent.replace(/\n$/, "");
+    if (!cmds.length) {
+      const pre = ($("pre", block) || block).cloneNode(true);
+      $$(".boring", pre).forEach((b) => b.remove());
+      return pre.textContent.replace(/\n$/, "");
+    }
     return cmds.map((cmd) => {
       const c = cmd.cloneNode(true);
       $$(".prompt", c).forEach((p) => p.remove());
@@ -79,7 +84,27 @@
       }, 1800);
     };
     btn.addEventListener("click", () => copyText(codeText(block)).then(() => show(true), () => show(false)));
-    block.appendChild(btn);
+    const buttons = doc.createElement("div");
+    buttons.className = "code-buttons";
+    /* Hidden lines (rustdoc's `# `, hidelines prefixes): a button shows them. */
+    if ($(".boring", block)) {
+      const toggle = doc.createElement("button");
+      toggle.type = "button";
+      toggle.className = "toggle-hidden";
+      const set = (shown) => {
+        block.classList.toggle("show-hidden", shown);
+        const what = shown ? "Hide hidden lines" : "Show hidden lines";
+        toggle.title = what;
+        toggle.setAttribute("aria-label", what);
+        toggle.setAttribute("aria-pressed", String(shown));
+      };
+      toggle.innerHTML = '<svg class="icon" viewBox="0 0 24 24" aria-hidden="true"><path d="M2 12s3.6-7 10-7 10 7 10 7-3.6 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/></svg>';
+      toggle.addEventListener("click", () => set(!block.classList.contains("show-hidden")));
+      set(false);
+      buttons.appendChild(toggle);
+    }
+    buttons.appendChild(btn);
+    block.appendChild(buttons);
   });
 
   /* Sidebar: a CSS checkbox toggle on narrow screens; JS adds state and Escape. */

@@ -108,12 +108,11 @@ impl Book {
         }
         Error::from_many(errors)?;
 
-        warnings.extend(unlisted_pages(&book_src, &seen));
-
         let parsed: Vec<Result<Page>> = listed
             .par_iter()
             .map(|(rel, _)| load_page(root, &book_src, rel))
             .collect();
+        let before_pages = warnings.len();
         let mut pages = Vec::with_capacity(parsed.len());
         let mut errors = Vec::new();
         for page in parsed {
@@ -127,6 +126,20 @@ impl Book {
             }
         }
         Error::from_many(errors)?;
+        // A page not in SUMMARY.md that another page includes is read.
+        let included: BTreeSet<&Path> = pages
+            .iter()
+            .filter(|p| !p.source_map().is_identity())
+            .flat_map(|p| p.source_map().spans().iter().map(|s| s.file.as_path()))
+            .collect();
+        let unlisted = unlisted_pages(&book_src, &seen);
+        warnings.splice(
+            before_pages..before_pages,
+            unlisted
+                .into_iter()
+                .filter(|(file, _)| !included.contains(file.as_path()))
+                .map(|(_, warning)| warning),
+        );
         let by_rel = pages
             .iter()
             .enumerate()
@@ -195,8 +208,9 @@ pub fn load_page(root: &Path, src_dir: &Path, rel: &Path) -> Result<Page> {
     Page::from_resolved(preprocess(raw)?)
 }
 
-/// `.md` files under the source folder that SUMMARY.md does not list.
-fn unlisted_pages(src: &Path, listed: &HashMap<PathBuf, usize>) -> Vec<String> {
+/// `.md` files under the source folder that SUMMARY.md does not list: each
+/// file as shown, and its warning.
+fn unlisted_pages(src: &Path, listed: &HashMap<PathBuf, usize>) -> Vec<(PathBuf, String)> {
     let mut found = BTreeSet::new();
     for entry in walkdir::WalkDir::new(src)
         .into_iter()
@@ -214,10 +228,12 @@ fn unlisted_pages(src: &Path, listed: &HashMap<PathBuf, usize>) -> Vec<String> {
     found
         .into_iter()
         .map(|p| {
-            format!(
+            let shown = display_path(&p);
+            let warning = format!(
                 "{}:1: page is not listed in {SUMMARY_FILE}, so it is neither rendered nor checked",
-                display_path(&p).display()
-            )
+                shown.display()
+            );
+            (shown, warning)
         })
         .collect()
 }

@@ -56,3 +56,10 @@ fn mdbook_and_rustdoc_info_strings() {
         "```rust, ignore\nlet a = 1;\n```\n\n```rust ,ignore\nlet b = 2;\n```\n\n```toml,file=Cargo.toml\n[package]\n```\n\n```sh,hidden\necho setup\n```\n"
     ));
 }
+
+#[test]
+fn hidden_lines_of_rust_blocks() {
+    insta::assert_snapshot!(html(
+        "```rust\n# use std::fmt;\n# fn main() {\nlet s = \"a\n# b\";\n## shown with one #\n# }\n```\n\n```python hidelines=~\n~import os\nprint(os.sep)\n```\n"
+    ));
+}

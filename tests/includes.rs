@@ -284,3 +284,80 @@ fn an_error_inside_included_text_names_the_included_file() {
         "{stderr}"
     );
 }
+
+/// The visible lines of each code block of `html` (mdBook's or ours): the
+/// text of `<pre>`'s `<code>` without its `boring` lines, trailing
+/// whitespace and blank last lines trimmed.
+fn visible_code_lines(html: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    for chunk in html.split("</code></pre>") {
+        let Some(pre) = chunk.rfind("<pre") else {
+            continue;
+        };
+        let code = &chunk[pre..];
+        let Some(open) = code.find("<code") else {
+            continue;
+        };
+        let body = &code[open + code[open..].find('>').unwrap() + 1..];
+        let mut shown = String::new();
+        let mut rest = body;
+        while let Some(i) = rest.find("<span class=\"boring\">") {
+            shown.push_str(&rest[..i]);
+            let after = &rest[i..];
+            rest = match after.find("\n</span>") {
+                Some(end) => &after[end + "\n</span>".len()..],
+                None => "",
+            };
+        }
+        shown.push_str(rest);
+        let text = text_of(&shown);
+        let mut lines: Vec<String> = text.lines().map(|l| l.trim_end().to_string()).collect();
+        while lines.last().is_some_and(|l| l.is_empty()) {
+            lines.pop();
+        }
+        out.push(lines);
+    }
+    out
+}
+
+/// mdBook's own `includes` test book (tests/testsuite/includes of
+/// rust-lang/mdBook, in ../shared/mdbook-testsuite when present): the
+/// visible code lines of its pages with expected HTML equal mdBook 0.5's.
+/// Its `recursive.md`, an include of itself that mdBook stops at 10 levels
+/// with an error in its log, is left out: it is an error here.
+#[test]
+fn the_visible_code_lines_of_mdbooks_include_book_are_mdbooks() {
+    let book = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/mdbook-testsuite/includes/all_includes");
+    if !book.is_dir() {
+        eprintln!("skipped: {} is not here", book.display());
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("all_includes");
+    support::copy_tree(&book, &root);
+    std::fs::remove_file(root.join("src/recursive.md")).unwrap();
+    let summary = std::fs::read_to_string(root.join("src/SUMMARY.md")).unwrap();
+    let summary: String = summary
+        .lines()
+        .filter(|l| !l.contains("recursive.md"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(root.join("src/SUMMARY.md"), summary).unwrap();
+    let (code, _, stderr) = run(
+        "guidebook",
+        dir.path(),
+        &["build", "all_includes", "-d", "site"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    for (expected, ours) in [
+        ("multiline.html", "multiline.html"),
+        ("multiline-issues.html", "multiline/issues.html"),
+    ] {
+        let theirs = std::fs::read_to_string(book.join("expected").join(expected)).unwrap();
+        let mine = page(dir.path(), ours);
+        let theirs = visible_code_lines(&theirs);
+        assert!(theirs.len() >= 5, "{expected}: {theirs:?}");
+        assert_eq!(visible_code_lines(&mine), theirs, "{ours}");
+    }
+}

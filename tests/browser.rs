@@ -415,3 +415,46 @@ fn html_unescape(s: &str) -> String {
         .replace("&gt;", ">")
         .replace("&amp;", "&")
 }
+
+/// Hidden lines: hidden until the block's button shows them; the copy
+/// button copies the shown lines only, revealed or not.
+#[test]
+fn hidden_lines_toggle_and_are_not_copied() {
+    let Some(bin) = chromium() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_guidebook"))
+        .arg("build")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/books/includes"))
+        .arg("-d")
+        .arg(dir.path().join("site"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let script = "let copied = null; \
+        navigator.clipboard.writeText = (t) => { copied = t; return Promise.resolve(); }; \
+        document.execCommand = () => { copied = copied || document.activeElement.value; return true; }; \
+        const block = document.querySelector('.codeblock[data-lang=\"rust\"]'); \
+        const boring = block.querySelector('.boring'); \
+        const before = getComputedStyle(boring).display; \
+        block.querySelector('button.toggle-hidden').click(); \
+        const after = getComputedStyle(boring).display; \
+        const pressed = block.querySelector('button.toggle-hidden').getAttribute('aria-pressed'); \
+        block.querySelector('button.copy').click(); \
+        await new Promise(r => setTimeout(r, 200)); \
+        document.body.setAttribute('data-probe', JSON.stringify({copied, before, after, pressed}));";
+    let dom = run_chromium(
+        &bin,
+        &["--dump-dom"],
+        &page_with_script(&dir.path().join("site"), "hidden.html", script),
+    );
+    let raw = attr(&dom, "data-probe").expect("probe did not run");
+    let json: serde_json::Value = serde_json::from_str(&html_unescape(&raw)).unwrap();
+    assert_eq!(json["before"], "none", "{json}");
+    assert_eq!(json["after"], "inline", "{json}");
+    assert_eq!(json["pressed"], "true", "{json}");
+    assert_eq!(
+        json["copied"].as_str().expect("nothing copied").trim_end(),
+        "let answer = 42;\n# not hidden, one #",
+        "{json}"
+    );
+}

@@ -173,12 +173,12 @@ impl Book {
 
     /// The reading-order indices of the pages whose text was read from the
     /// file at `rel` (relative to the source folder), as their source maps
-    /// say: what `serve` renders again when that file changes. Today each
-    /// page reads its own file alone; with includes, a file may feed several.
+    /// say: what `serve` renders again when that file changes. A file a
+    /// page includes (`{{#include}}`) feeds that page too.
     pub fn pages_reading(&self, rel: &Path) -> Vec<usize> {
         let own = self.index_of(rel);
         let file = display_path(&self.root.join(&self.config.book.src).join(rel));
-        // A page read from its own file alone (every page, until includes)
+        // A page read from its own file alone (one that includes nothing)
         // reads no other file: only the page at `rel` needs its map read.
         self.pages
             .iter()
@@ -290,14 +290,18 @@ mod tests {
                     "# S\n\n- [One](one.md)\n- [Two](sub/two.md)\n",
                 ),
                 ("src/one.md", "# One\n"),
-                ("src/sub/two.md", "# Two\n"),
+                ("src/sub/two.md", "# Two\n\n{{#include ../part.md}}\n"),
+                ("src/part.md", "Part.\n"),
                 ("src/other.txt", "x\n"),
             ],
         );
         let book = Book::load(dir.path()).unwrap();
         assert_eq!(book.pages_reading(Path::new("sub/two.md")), [1]);
         assert_eq!(book.pages_reading(Path::new("one.md")), [0]);
+        assert_eq!(book.pages_reading(Path::new("part.md")), [1]);
         assert!(book.pages_reading(Path::new("other.txt")).is_empty());
+        // The included page is not warned about as unlisted.
+        assert!(book.warnings.is_empty(), "{:?}", book.warnings);
     }
 
     #[test]

@@ -229,7 +229,12 @@ pub fn status_table<'a>(
                 "<tr class=\"check-{class}\"><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td><span class=\"check check-{class}\"><span class=\"check-label\">{label}</span></span></td><td>{}</td></tr>\n",
                 escape_html(url),
                 escape_html(title),
-                block.line,
+                // The line in the page's file, or the file:line it includes.
+                if block.origin.path == block.page {
+                    block.origin.line.to_string()
+                } else {
+                    escape_html(&block.origin.to_string())
+                },
                 escape_html(&block.lang),
                 escape_html(detail),
             ));

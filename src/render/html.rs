@@ -11,7 +11,7 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 
 use super::badges;
 use super::escape::escape_html;
-use super::highlight::highlight_lines;
+use super::highlight::{highlight, highlight_lines};
 use crate::markdown::hidden::{HideRule, split_lines};
 use crate::markdown::walk::{BlockNode, Node, Spanned, Walk, walk_parsed};
 use crate::markdown::{CodeBlock, Page};
@@ -180,7 +180,10 @@ pub fn code_block_html(lang: &str, text: &str) -> String {
 
 /// A highlighted code block whose lines are hidden by `rule`.
 pub fn code_block_html_hiding(lang: &str, text: &str, rule: HideRule<'_>) -> String {
-    let code = highlight_lines(lang, &split_lines(text, rule));
+    let code = match rule {
+        HideRule::None => highlight(lang, text),
+        rule => highlight_lines(lang, &split_lines(text, rule)),
+    };
     let lang = escape_html(lang);
     if lang.is_empty() {
         format!("<div class=\"codeblock\"><pre><code>{code}</code></pre></div>\n")

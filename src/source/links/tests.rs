@@ -151,8 +151,18 @@ fn rustdoc_include_hides_the_rest() {
 #[test]
 fn playground_writes_a_rust_block() {
     let files = [("src/a.rs", "fn main() {}")];
-    let (_, out, _) = expand(&files, "{{#playground a.rs editable}}\n").unwrap();
+    let (_, out, extras) = expand(&files, "{{#playground a.rs editable}}\n").unwrap();
     assert_eq!(out.text, "```rust,editable\nfn main() {}\n```\n");
+    assert!(extras.warnings.is_empty());
+    // mdBook's old name still works, with a warning at its line.
+    let (_, out, extras) = expand(&files, "\n{{#playpen a.rs}}\n").unwrap();
+    assert_eq!(out.text, "\n```rust\nfn main() {}\n```\n");
+    assert_eq!(extras.warnings.len(), 1);
+    assert!(
+        extras.warnings[0].contains("p.md:2: `{{#playpen}}` is mdBook's old name"),
+        "{:?}",
+        extras.warnings
+    );
 }
 
 #[test]
@@ -175,7 +185,7 @@ fn title_escapes_and_nesting() {
 #[test]
 fn a_prefix_before_the_directive_starts_every_included_line() {
     let files = [("src/a.rs", "fn a() {\n}\n")];
-    let (_, out, _) = expand(
+    let (root, out, _) = expand(
         &files,
         "- item\n  ```rust\n  {{#include a.rs}}\n  ```\n> {{#include a.rs}}\n",
     )
@@ -184,6 +194,20 @@ fn a_prefix_before_the_directive_starts_every_included_line() {
         out.text,
         "- item\n  ```rust\n  fn a() {\n  }\n  ```\n> fn a() {\n> }\n"
     );
+    // The repeated prefix belongs to the included line it starts.
+    let at = |offset: usize| {
+        let loc = out.locate(offset);
+        format!(
+            "{}:{}",
+            loc.path.display().to_string().replace(&root, ""),
+            loc.line
+        )
+    };
+    let second = out.text.find("  }").unwrap();
+    assert_eq!(at(second), "src/a.rs:2");
+    assert_eq!(at(second + 2), "src/a.rs:2");
+    assert_eq!(at(out.text.find("  ```\n>").unwrap()), "src/p.md:4");
+    assert_eq!(at(out.text.rfind("> }").unwrap()), "src/a.rs:2");
 }
 
 #[test]

@@ -565,7 +565,7 @@ fn book_toml_warnings_name_their_line_and_the_path_from_the_current_folder() {
         &[
             (
                 "book.toml",
-                "[book]\ntitle = \"T\"\n\n[output.html.code.hidelines]\npython = \"~\"\n\n[output.html]\nfold.enable = true\n",
+                "[book]\ntitle = \"T\"\n\n[output.html.playground.boring]\npython = \"~\"\n\n[output.html]\nfold.enable = true\n",
             ),
             ("src/SUMMARY.md", "- [A](a.md)\n"),
             ("src/a.md", "# A\n"),
@@ -575,7 +575,7 @@ fn book_toml_warnings_name_their_line_and_the_path_from_the_current_folder() {
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     assert!(
-        err.contains("warning: toml1/book.toml:4: `output.html.code` is an mdBook setting"),
+        err.contains("warning: toml1/book.toml:4: `output.html.playground` is an mdBook setting"),
         "{err}"
     );
     assert!(

@@ -38,6 +38,11 @@ use crate::paths::{display_path, normalize};
 
 /// How deep includes nest (mdBook's limit).
 pub const MAX_DEPTH: usize = 10;
+/// How many files one page may include, counting repeats, and how many
+/// bytes they may hold together: a book that includes a file ten times
+/// from a file included ten times... would otherwise grow without end.
+pub const MAX_INCLUDES: usize = 10_000;
+pub const MAX_INCLUDED_BYTES: usize = 64 << 20;
 
 /// Which lines of a file to take.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,12 +172,10 @@ fn path_and_selection(args: &str) -> Option<(String, Selection)> {
 fn selection(spec: Option<&str>) -> Selection {
     let mut parts = spec.unwrap_or("").splitn(3, ':');
     let first = parts.next();
-    let start = match first {
-        Some(s) if s.parse::<usize>().is_ok() => {
-            s.parse::<usize>().ok().map(|n| n.saturating_sub(1))
-        }
-        Some("") | None => None,
-        Some(anchor) => return Selection::Anchor(anchor.to_string()),
+    let start = match first.map(|s| (s, s.parse::<usize>())) {
+        Some((_, Ok(n))) => Some(n.saturating_sub(1)),
+        Some(("", _)) | None => None,
+        Some((anchor, Err(_))) => return Selection::Anchor(anchor.to_string()),
     };
     match (start, parts.next().map(str::parse::<usize>)) {
         (Some(start), Some(Ok(end))) => Selection::Lines(Some(start), Some(end)),
@@ -197,6 +200,9 @@ pub struct Expander {
     /// read (a text that is not a book's page).
     root: Option<(PathBuf, PathBuf)>,
     pub extras: Extras,
+    /// Files read so far and their bytes (see [`MAX_INCLUDES`]).
+    reads: usize,
+    bytes: usize,
 }
 
 impl Expander {
@@ -212,6 +218,8 @@ impl Expander {
         Ok(Expander {
             root,
             extras: Extras::default(),
+            reads: 0,
+            bytes: 0,
         })
     }
 
@@ -234,10 +242,7 @@ impl Expander {
             match self.render(input, &f, written, file, &at, depth) {
                 Ok(Some(content)) => push_with_prefix(&mut out, &content),
                 Ok(None) => {}
-                Err(e) => {
-                    errors.push(e);
-                    out.push_from(input, f.range.clone());
-                }
+                Err(e) => errors.push(e),
             }
         }
         out.push_from(input, last..input.len());
@@ -331,7 +336,7 @@ impl Expander {
     /// Read the file `path` names from the file shown as `file`: its shown
     /// path and its text.
     fn read(
-        &self,
+        &mut self,
         file: &Path,
         path: &str,
         written: &str,
@@ -385,7 +390,15 @@ impl Expander {
                 shown.display()
             )));
         }
+        self.reads += 1;
+        if self.reads > MAX_INCLUDES || self.bytes > MAX_INCLUDED_BYTES {
+            return Err(err(format!(
+                "`{written}`: the page includes more than {MAX_INCLUDES} files or {} MiB in all; include less",
+                MAX_INCLUDED_BYTES >> 20
+            )));
+        }
         let text = super::text::read_text(&shown)?;
+        self.bytes += text.len();
         Ok((shown.clone(), Mapped::of_file(&shown, text)))
     }
 }

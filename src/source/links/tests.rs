@@ -265,6 +265,30 @@ fn bad_directives_are_errors_at_their_line() {
 }
 
 #[test]
+fn includes_that_multiply_stop_at_a_limit() {
+    // Each file includes the next ten times: 10^9 copies without a limit.
+    let mut files = Vec::new();
+    for i in 0..9 {
+        let line = format!("{{{{#include f{}.md}}}}", i + 1).repeat(10);
+        files.push((format!("src/f{i}.md"), line));
+    }
+    files.push(("src/f9.md".to_string(), "x".to_string()));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let e = expand(&files, "{{#include f0.md}}\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("the page includes more than 10000 files"),
+        "{}",
+        &e[..e.len().min(500)]
+    );
+    assert!(e.lines().count() < 200, "{} lines", e.lines().count());
+}
+
+#[test]
 fn a_symlink_out_of_the_book_is_refused() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret"), "s\n").unwrap();

@@ -40,7 +40,7 @@ pub struct SourceMap {
 impl SourceMap {
     /// The map of a text read unchanged from `file`.
     pub fn identity(file: &Path, text: &str) -> SourceMap {
-        SourceMap::new(
+        SourceMap::with_spans(
             vec![Span {
                 range: 0..text.len(),
                 file: file.to_path_buf(),
@@ -52,14 +52,21 @@ impl SourceMap {
         )
     }
 
+    fn with_spans(spans: Vec<Span>, text: &str) -> SourceMap {
+        SourceMap {
+            spans,
+            lines: LineIndex::new(text),
+        }
+    }
+
     /// The map of `text` made of `spans`, which cover it in order. A text
-    /// with no spans (an empty page made of an empty include) maps nowhere
-    /// and is given an empty span of nothing.
-    pub fn new(mut spans: Vec<Span>, text: &str) -> SourceMap {
+    /// with no spans (a page that is only an empty include) maps to the
+    /// first line of `file`.
+    pub fn new(mut spans: Vec<Span>, text: &str, file: &Path) -> SourceMap {
         if spans.is_empty() {
             spans.push(Span {
                 range: 0..text.len(),
-                file: PathBuf::new(),
+                file: file.to_path_buf(),
                 file_offset: 0,
                 first_line: 1,
                 verbatim: false,
@@ -148,6 +155,7 @@ mod tests {
                 span(5..7, "p.md", 16, 2),
             ],
             text,
+            Path::new("p.md"),
         );
         assert!(!map.is_identity());
         assert_eq!(map.locate(0), Location::new("p.md", 1));

@@ -116,9 +116,10 @@ impl Mapped {
         }
     }
 
-    /// The page's source map.
-    pub fn into_parts(self) -> (String, SourceMap) {
-        let map = SourceMap::new(self.spans, &self.text);
+    /// The text and its source map; `file` is the page's (for a page
+    /// left with no text).
+    pub fn into_parts(self, file: &Path) -> (String, SourceMap) {
+        let map = SourceMap::new(self.spans, &self.text, file);
         (self.text, map)
     }
 }
@@ -171,7 +172,7 @@ mod tests {
         assert_eq!(out.locate(10), Location::new("p.md", 2));
         assert_eq!(out.locate(14), Location::new("p.md", 3));
         // The two pieces of p.md that follow each other are one span.
-        let (text, map) = out.into_parts();
+        let (text, map) = out.into_parts(Path::new("p.md"));
         assert_eq!(map.spans().len(), 5);
         assert_eq!(map.locate(14), Location::new("p.md", 3));
         assert_eq!(

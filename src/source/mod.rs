@@ -80,7 +80,7 @@ pub fn preprocess(raw: RawSource) -> Result<Resolved> {
     }
     let mut expander = links::Expander::new(root.as_deref())?;
     let input = mapped::Mapped::of_file(&shown, text);
-    let (text, map) = expander.expand(&input, &shown, 0)?.into_parts();
+    let (text, map) = expander.expand(&input, &shown, 0)?.into_parts(&shown);
     Ok(Resolved {
         shown,
         rel,

@@ -34,6 +34,7 @@ pub mod isolation;
 pub mod needs;
 pub mod nix;
 pub mod page;
+pub mod partition;
 pub mod plan;
 pub mod pool;
 pub mod progress;

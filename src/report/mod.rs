@@ -12,5 +12,7 @@ pub mod model;
 pub mod read;
 
 pub use files::write;
-pub use model::{BlockResult, ChannelResult, CommandResult, Report, Status, Totals};
+pub use model::{
+    BackgroundOutput, BlockResult, ChannelResult, CommandResult, Report, Status, Totals,
+};
 pub use read::{Against, CheckReport, report_path};

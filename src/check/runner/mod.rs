@@ -128,6 +128,7 @@ pub fn result(block: &CodeBlock, kind: BlockKind, status: Status) -> BlockResult
         channels: Vec::new(),
         commands: Vec::new(),
         duration_ms: 0,
+        background: Vec::new(),
     }
 }
 

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 const CHECK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/check");
+const CI: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/ci");
 const XSD: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/fixtures/report/junit-10.xsd"
@@ -52,6 +53,13 @@ impl Book {
     }
 }
 
+/// `docs-check merge args...` in `dir`.
+fn merge(dir: &Path, args: &[&str]) -> Out {
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(dir).arg("merge").args(args);
+    out(cmd)
+}
+
 struct Out {
     code: i32,
     stdout: String,
@@ -65,6 +73,28 @@ fn out(mut cmd: Command) -> Out {
         stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
     }
+}
+
+fn json(path: &Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// (page, line) of every block of a report.
+fn blocks(report: &serde_json::Value) -> Vec<(String, u64)> {
+    let mut b: Vec<(String, u64)> = report["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["page"].as_str().unwrap().to_string(),
+                b["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    b.sort();
+    b
 }
 
 /// Is xmllint there? Without it: print why and return false, or panic in CI.
@@ -133,4 +163,128 @@ fn junit_validates_against_the_jenkins_schema() {
     let (valid, said) = validate(&printed);
     assert!(valid, "{said}\n{}", r.stdout);
     assert!(r.stdout.contains("<skipped message="), "{}", r.stdout);
+}
+
+// --partition and merge.
+
+#[test]
+fn partitions_cover_every_page_once_and_merge_to_the_whole_run() {
+    let book = Book::new(CI, "matrix");
+    let whole = book.run(&["--report", "whole.json"]);
+    assert_eq!(whole.code, 1, "{}{}", whole.stdout, whole.stderr);
+    let whole = json(&book.path("whole.json"));
+    assert_eq!(whole["totals"]["failed"], 1, "{whole}");
+    assert_eq!(whole["book"], "Matrix book");
+    for scheme in ["", "hash:"] {
+        let mut parts = Vec::new();
+        for k in 1..=2 {
+            let file = format!("part-{k}.json");
+            let partition = format!("{scheme}{k}/2");
+            let r = book.run(&["--partition", &partition, "--report", &file]);
+            assert!(r.code == 0 || r.code == 1, "{}{}", r.stdout, r.stderr);
+            let report = json(&book.path(&file));
+            let expected = format!("{}{k}/2", if scheme.is_empty() { "count:" } else { scheme });
+            let recorded = &report["partition"];
+            assert_eq!(
+                format!(
+                    "{}:{}/{}",
+                    recorded["scheme"].as_str().unwrap(),
+                    recorded["index"],
+                    recorded["count"]
+                ),
+                expected,
+                "{report}"
+            );
+            parts.push(report);
+        }
+        // Each page in exactly one job: together, the whole run's blocks.
+        let (a, b) = (blocks(&parts[0]), blocks(&parts[1]));
+        assert!(!a.is_empty() && !b.is_empty(), "{scheme}: {a:?} {b:?}");
+        assert!(a.iter().all(|x| !b.contains(x)), "{scheme}: {a:?} {b:?}");
+        let mut both = [a, b].concat();
+        both.sort();
+        assert_eq!(both, blocks(&whole), "{scheme}");
+
+        let m = merge(
+            book.dir.path(),
+            &[
+                "part-2.json",
+                "part-1.json",
+                "--report",
+                "merged.json",
+                "--junit",
+                "merged.xml",
+            ],
+        );
+        assert_eq!(m.code, 0, "{}{}", m.stdout, m.stderr);
+        assert!(
+            m.stdout.ends_with("9 passed, 1 failed, 1 skipped\n"),
+            "{}",
+            m.stdout
+        );
+        let merged = json(&book.path("merged.json"));
+        assert_eq!(merged["totals"], whole["totals"], "{scheme}");
+        assert_eq!(blocks(&merged), blocks(&whole), "{scheme}");
+        assert_eq!(merged["merged"].as_array().unwrap().len(), 2);
+        assert!(merged.get("partition").is_none(), "{merged}");
+        if have_xmllint() {
+            let (valid, said) = validate(&book.path("merged.xml"));
+            assert!(valid, "{said}");
+        }
+    }
+
+    // One job's report twice, a job missing, a report of another book.
+    let m = merge(book.dir.path(), &["part-1.json", "part-1.json"]);
+    assert_eq!(m.code, 2);
+    assert!(
+        m.stderr.contains("partition hash:1/2 is also part-1.json"),
+        "{}",
+        m.stderr
+    );
+    let m = merge(book.dir.path(), &["part-1.json"]);
+    assert_eq!(m.code, 2);
+    assert!(
+        m.stderr.contains("error: partition 2/2 missing"),
+        "{}",
+        m.stderr
+    );
+    let m = merge(book.dir.path(), &["whole.json", "part-1.json"]);
+    assert_eq!(m.code, 2);
+    assert!(
+        m.stderr.contains("is also in whole.json") || m.stderr.contains("not a --partition run"),
+        "{}",
+        m.stderr
+    );
+    let other = Book::new(CHECK, "pass");
+    let r = other.run(&["--report", "pass.json"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    std::fs::copy(other.path("pass.json"), book.path("pass.json")).unwrap();
+    let m = merge(book.dir.path(), &["whole.json", "pass.json"]);
+    assert_eq!(m.code, 2);
+    assert!(
+        m.stderr.contains("pass.json: the report of another book"),
+        "{}",
+        m.stderr
+    );
+    assert!(!book.path("target/docs-check/report.json").exists());
+}
+
+#[test]
+fn bad_partitions_are_usage_errors() {
+    let book = Book::new(CI, "matrix");
+    for bad in ["0/2", "3/2", "2", "slice:1/2"] {
+        let r = book.run(&["--partition", bad]);
+        assert_eq!(r.code, 2, "{bad}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains(&format!("invalid value '{bad}' for '--partition <K/N>'")),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("expected K/N, count:K/N or hash:K/N"),
+            "{}",
+            r.stderr
+        );
+    }
 }

@@ -83,7 +83,12 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
     for w in &book.warnings {
         eprintln!("warning: {w}");
     }
-    let plan = Plan::new(&book, &page_args, args.filter.as_deref())?;
+    let plan = Plan::new(
+        &book,
+        &page_args,
+        args.filter.as_deref(),
+        args.partition.as_ref(),
+    )?;
 
     let mechanism = Mechanism::detect();
     if args.list {
@@ -113,7 +118,9 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
     for r in per_page {
         results.extend(r?);
     }
-    let report = assemble(results, &mechanism, &settings.nix);
+    let mut report = assemble(results, &mechanism, &settings.nix);
+    report.book = book.title();
+    report.partition = args.partition;
 
     let rendered = formats::render(&report, args.format);
     report::write(&report, &report_path, args.junit.as_deref())?;
@@ -141,6 +148,7 @@ fn assemble(mut results: Vec<BlockResult>, mechanism: &Mechanism, nix: &nix::Nix
     nix::said_once(&mut results);
     let mut report = Report::new(results);
     report.isolation = mechanism.name().into();
+    report.guidebook = env!("CARGO_PKG_VERSION").into();
     let (flakes, nixpkgs) = nix.records();
     report.flakes = flakes;
     report.nixpkgs = nixpkgs;

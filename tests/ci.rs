@@ -288,3 +288,170 @@ fn bad_partitions_are_usage_errors() {
         );
     }
 }
+
+// Background blocks.
+
+/// Can bwrap make namespaces here? Without it: print why and return false,
+/// or panic in CI.
+fn have_jail() -> bool {
+    let ok = Command::new("bwrap")
+        .args(["--unshare-pid", "--unshare-net", "--ro-bind", "/", "/"])
+        .args(["--proc", "/proc", "--dev", "/dev", "true"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        let why = "bubblewrap (`bwrap`) cannot make namespaces here";
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{why}");
+        }
+        eprintln!("skipping the bwrap run: {why}");
+    }
+    ok
+}
+
+/// The isolation mechanisms to test here: the fallback always, bwrap when
+/// it works.
+fn mechanisms() -> Vec<&'static str> {
+    let mut m = vec!["fallback"];
+    if have_jail() {
+        m.push("bwrap");
+    }
+    m
+}
+
+/// Pids of the live processes whose command line contains `marker`.
+fn processes(marker: &str) -> Vec<i32> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
+            continue;
+        };
+        let zombie = std::fs::read_to_string(entry.path().join("stat"))
+            .is_ok_and(|s| s.rsplit_once(") ").is_some_and(|(_, r)| r.starts_with('Z')));
+        if let Ok(cmdline) = std::fs::read(entry.path().join("cmdline"))
+            && !zombie
+            && String::from_utf8_lossy(&cmdline)
+                .replace('\0', " ")
+                .contains(marker)
+        {
+            found.push(pid);
+        }
+    }
+    found
+}
+
+/// Wait until a process with `marker` runs, up to 20 s.
+fn wait_for(marker: &str) {
+    let started = std::time::Instant::now();
+    while processes(marker).is_empty() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "{marker} never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// No process with `marker` is left, within 3 s of the run's end.
+fn assert_gone(marker: &str, mode: &str) {
+    let started = std::time::Instant::now();
+    while !processes(marker).is_empty() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "{mode}: {marker} {:?} outlived its page",
+            processes(marker)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_background_server_outlives_failing_blocks_and_ends_with_its_page() {
+    for mode in mechanisms() {
+        let book = Book::new(CI, "background");
+        let mut cmd = book.command(&[]);
+        cmd.env("GUIDEBOOK_ISOLATION", mode).stdout(Stdio::piped());
+        if mode == "bwrap" {
+            cmd.env_remove("GUIDEBOOK_ISOLATION");
+        }
+        let child = cmd.spawn().unwrap();
+        wait_for("sleep 996.1");
+        let o = child.wait_with_output().unwrap();
+        let stdout = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(1), "{mode}: {stdout}");
+        // The server answered after a failing script ended its shell and
+        // after a block timed out; the page's deliberate failure and the
+        // crashing server are the failures.
+        assert!(
+            stdout.ends_with("6 passed, 3 failed, 0 skipped\n"),
+            "{mode}: {stdout}"
+        );
+        let report = json(&book.path("background/target/docs-check/report.json"));
+        assert_eq!(report["isolation"], mode);
+        let failed: Vec<&serde_json::Value> = report["blocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["status"] == "failed")
+            .collect();
+        let at = |page: &str, line: u64| {
+            failed
+                .iter()
+                .find(|b| b["page"].as_str().unwrap().ends_with(page) && b["line"] == line)
+                .unwrap_or_else(|| panic!("{mode}: no failure at {page}:{line}: {report}"))
+        };
+        // A later failure shows what the server printed, still running.
+        let bg = &at("server.md", 51)["background"][0];
+        assert_eq!(bg["line"], 12, "{mode}: {bg}");
+        assert!(bg["exit_code"].is_null(), "{mode}: {bg}");
+        assert_eq!(
+            bg["output"], "serving from srv with hello\n",
+            "{mode}: {bg}"
+        );
+        assert!(
+            stdout.contains("background/src/server.md:12: background block (still running), its output:\n      | serving from srv with hello\n"),
+            "{mode}: {stdout}"
+        );
+        // One that ended by itself with a failure fails, with its output.
+        let crash = at("crash.md", 3);
+        assert_eq!(
+            crash["message"],
+            "the background block ended with exit code 3 before the end of its page"
+        );
+        assert_eq!(crash["background"][0]["exit_code"], 3);
+        assert_eq!(
+            crash["background"][0]["output"],
+            "starting\nno config found\n"
+        );
+        for marker in ["sleep 996.1", "sleep 996.2", "sleep 996.3", "read -r line"] {
+            assert_gone(marker, mode);
+        }
+    }
+}
+
+#[test]
+fn stopping_docs_check_ends_the_background_processes() {
+    for mode in mechanisms() {
+        let book = Book::new(CI, "background-linger");
+        let mut cmd = book.command(&[]);
+        cmd.env("GUIDEBOOK_ISOLATION", mode).stdout(Stdio::null());
+        if mode == "bwrap" {
+            cmd.env_remove("GUIDEBOOK_ISOLATION");
+        }
+        let child = cmd.spawn().unwrap();
+        wait_for("sleep 996.5");
+        wait_for("sleep 996.6");
+        wait_for("sleep 30");
+        // SAFETY: SIGINT to the docs-check this test started.
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGINT);
+        }
+        let o = child.wait_with_output().unwrap();
+        assert_ne!(o.status.code(), Some(0), "{mode}");
+        for marker in ["sleep 996.5", "sleep 996.6"] {
+            assert_gone(marker, mode);
+        }
+    }
+}

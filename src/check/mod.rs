@@ -27,6 +27,7 @@
 //!   network unless a block says `needs=network` (per command), a read-only
 //!   root with the page's folder, its own HOME and TMPDIR writable.
 
+pub mod background;
 pub mod bless;
 pub mod env;
 pub mod formats;

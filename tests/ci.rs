@@ -403,7 +403,7 @@ fn a_background_server_outlives_failing_blocks_and_ends_with_its_page() {
                 .unwrap_or_else(|| panic!("{mode}: no failure at {page}:{line}: {report}"))
         };
         // A later failure shows what the server printed, still running.
-        let bg = &at("server.md", 51)["background"][0];
+        let bg = &at("server.md", 53)["background"][0];
         assert_eq!(bg["line"], 12, "{mode}: {bg}");
         assert!(bg["exit_code"].is_null(), "{mode}: {bg}");
         assert_eq!(
@@ -425,7 +425,16 @@ fn a_background_server_outlives_failing_blocks_and_ends_with_its_page() {
             crash["background"][0]["output"],
             "starting\nno config found\n"
         );
-        for marker in ["sleep 996.1", "sleep 996.2", "sleep 996.3", "read -r line"] {
+        // setsid and `env -i setsid -f` (neither the page's session nor its
+        // environment) included.
+        for marker in [
+            "sleep 996.1",
+            "sleep 996.2",
+            "sleep 996.3",
+            "sleep 996.4",
+            "sleep 996.7",
+            "read -r line",
+        ] {
             assert_gone(marker, mode);
         }
     }
@@ -443,6 +452,7 @@ fn stopping_docs_check_ends_the_background_processes() {
         let child = cmd.spawn().unwrap();
         wait_for("sleep 996.5");
         wait_for("sleep 996.6");
+        wait_for("sleep 996.8");
         wait_for("sleep 30");
         // SAFETY: SIGINT to the docs-check this test started.
         unsafe {
@@ -450,7 +460,7 @@ fn stopping_docs_check_ends_the_background_processes() {
         }
         let o = child.wait_with_output().unwrap();
         assert_ne!(o.status.code(), Some(0), "{mode}");
-        for marker in ["sleep 996.5", "sleep 996.6"] {
+        for marker in ["sleep 996.5", "sleep 996.6", "sleep 996.8"] {
             assert_gone(marker, mode);
         }
     }

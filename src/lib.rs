@@ -35,6 +35,7 @@ pub mod markdown;
 pub mod new_page;
 pub mod options;
 pub mod paths;
+pub mod preprocess;
 pub mod process;
 pub mod render;
 pub mod report;

@@ -220,26 +220,12 @@ fn a_cycle_is_an_error_at_book_toml() {
     );
 }
 
-/// The mdBook binary: `mdbook` on PATH, else the workplace's
-/// `../tools/bin/mdbook`.
-fn mdbook() -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join("mdbook"))
-            .find(|p| p.is_file())
-    });
-    on_path.or_else(|| {
-        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/bin/mdbook");
-        p.is_file().then_some(p)
-    })
-}
-
 /// What mdBook 0.5.4 gives the last preprocessor, guidebook gives too: the
 /// context (book.toml, root, renderer, version) and every chapter, in the
 /// same JSON. mdBook is not a prerequisite of the tests, CI included.
 #[test]
 fn preprocessors_get_the_json_mdbook_gives_them() {
-    let Some(mdbook) = mdbook() else {
+    let Some(mdbook) = support::mdbook() else {
         eprintln!("skipped: no mdbook on PATH nor at ../tools/bin/mdbook");
         return;
     };

@@ -315,6 +315,31 @@ mod tests {
     }
 
     #[test]
+    fn with_preprocessors_any_change_builds_the_whole_book() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                (
+                    "book.toml",
+                    "[preprocessor.same]\ncommand = \"sh same.sh\"\n",
+                ),
+                // Prints back the book it reads: [context, book] -> book.
+                (
+                    "same.sh",
+                    "[ \"$1\" = supports ] && exit 0\npython3 -c 'import json,sys; json.dump(json.load(sys.stdin)[1], sys.stdout)'\n",
+                ),
+                ("src/SUMMARY.md", "# S\n\n- [One](one.md)\n"),
+                ("src/one.md", "# One\n"),
+            ],
+        );
+        let book = Book::load(dir.path()).unwrap();
+        assert_eq!(book.preprocessors_ran, ["same"]);
+        assert!(book.pages[0].source_map().is_identity());
+        assert!(book.pages_reading(Path::new("one.md")).is_empty());
+    }
+
+    #[test]
     fn normalize_keeps_unfoldable_parents() {
         assert_eq!(normalize(Path::new("../../x")), PathBuf::from("../../x"));
         assert_eq!(normalize(Path::new("a/../../x")), PathBuf::from("../x"));

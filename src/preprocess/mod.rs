@@ -44,12 +44,68 @@ pub struct Preprocessed {
     pub ran: Vec<String>,
 }
 
-/// A page on its way: its text so far and where each line came from.
+/// A page on its way: as read, and once includes are expanded, as
+/// resolved; its text so far and where each line came from.
 struct Chapter {
-    shown: PathBuf,
-    rel: PathBuf,
-    text: String,
+    raw: RawSource,
+    /// The map of `raw.text` until includes are expanded.
     map: SourceMap,
+    resolved: Option<Resolved>,
+}
+
+impl Chapter {
+    fn new(raw: RawSource) -> Chapter {
+        Chapter {
+            map: SourceMap::identity(&raw.shown, &raw.text),
+            raw,
+            resolved: None,
+        }
+    }
+
+    fn text(&self) -> &str {
+        self.resolved.as_ref().map_or(&self.raw.text, |r| &r.text)
+    }
+
+    fn map(&self) -> &SourceMap {
+        self.resolved.as_ref().map_or(&self.map, |r| &r.map)
+    }
+
+    /// The text a preprocessor printed, mapped from the text it was given.
+    fn set(&mut self, text: &str, via: &str) {
+        let map = map::changed(self.text(), self.map(), text, via, &self.raw.shown);
+        match &mut self.resolved {
+            Some(r) => {
+                r.text = text.to_string();
+                r.map = map;
+            }
+            None => {
+                self.raw.text = text.to_string();
+                self.map = map;
+            }
+        }
+    }
+
+    /// The page with its includes expanded (once; `links` runs once). A
+    /// page a preprocessor changed before keeps the map it had.
+    fn expand(self) -> Result<Chapter> {
+        if self.resolved.is_some() {
+            return Ok(self);
+        }
+        let mut resolved = source::preprocess(self.raw.clone())?;
+        if !self.map.is_identity() {
+            resolved.map = map::expanded(
+                &self.raw.text,
+                &self.map,
+                &resolved.text,
+                &resolved.map,
+                &self.raw.shown,
+            );
+        }
+        Ok(Chapter {
+            resolved: Some(resolved),
+            ..self
+        })
+    }
 }
 
 /// Preprocess the pages `raws` of the book at `root`, whose `SUMMARY.md`
@@ -79,19 +135,13 @@ pub fn book(
             )
         })?,
     );
-    let mut chapters: Vec<Chapter> = raws
-        .into_iter()
-        .map(|raw| Chapter {
-            map: SourceMap::identity(&raw.shown, &raw.text),
-            shown: raw.shown,
-            rel: raw.rel,
-            text: raw.text,
-        })
-        .collect();
+    let mut chapters: Vec<Chapter> = raws.into_iter().map(Chapter::new).collect();
     let mut index_ran = false;
     for step in steps {
         match step {
-            Step::Links => chapters = expand_changed(chapters)?,
+            Step::Links => {
+                chapters = collect(chapters.into_par_iter().map(Chapter::expand).collect())?
+            }
             Step::Index => index_ran = true,
             Step::Command(table) => {
                 let root = ctx.root.as_path();
@@ -105,7 +155,7 @@ pub fn book(
                 }
                 let texts: HashMap<PathBuf, &str> = chapters
                     .iter()
-                    .map(|c| (c.rel.clone(), c.text.as_str()))
+                    .map(|c| (c.raw.rel.clone(), c.text()))
                     .collect();
                 let input = protocol::input(&ctx, &protocol::book(summary, &texts, index_ran));
                 let stdout = match run::run(table, root, input) {
@@ -127,15 +177,16 @@ pub fn book(
             }
         }
     }
-    done.pages = chapters
-        .into_iter()
-        .map(|c| Resolved {
-            shown: c.shown,
-            rel: c.rel,
-            text: c.text,
-            map: c.map,
-        })
-        .collect();
+    // `links` is always a step, so every page is resolved by now.
+    done.pages = collect(
+        chapters
+            .into_par_iter()
+            .map(|c| Ok(c.expand()?.resolved))
+            .collect(),
+    )?
+    .into_iter()
+    .flatten()
+    .collect();
     Ok(done)
 }
 
@@ -143,33 +194,6 @@ pub fn book(
 fn expand_all(raws: Vec<RawSource>) -> Result<Vec<Resolved>> {
     let resolved: Vec<Result<Resolved>> = raws.into_par_iter().map(source::preprocess).collect();
     collect(resolved)
-}
-
-/// Include expansion of pages some preprocessor may have changed: a
-/// changed page's map goes on through the map it had.
-fn expand_changed(chapters: Vec<Chapter>) -> Result<Vec<Chapter>> {
-    let expanded: Vec<Result<Chapter>> = chapters
-        .into_par_iter()
-        .map(|c| {
-            let resolved = source::preprocess(RawSource {
-                shown: c.shown.clone(),
-                rel: c.rel.clone(),
-                text: c.text.clone(),
-            })?;
-            let map = if c.map.is_identity() {
-                resolved.map
-            } else {
-                map::expanded(&c.text, &c.map, &resolved.text, &resolved.map, &c.shown)
-            };
-            Ok(Chapter {
-                shown: c.shown,
-                rel: c.rel,
-                text: resolved.text,
-                map,
-            })
-        })
-        .collect();
-    collect(expanded)
 }
 
 /// Every value, or every error at once.
@@ -234,7 +258,7 @@ fn take_back(
     let by_rel: HashMap<PathBuf, usize> = chapters
         .iter()
         .enumerate()
-        .map(|(i, c)| (c.rel.clone(), i))
+        .map(|(i, c)| (c.raw.rel.clone(), i))
         .collect();
     let titles: HashMap<PathBuf, &str> = summary
         .chapters()
@@ -262,10 +286,8 @@ fn take_back(
                 chapter.name
             ));
         }
-        let c = &mut chapters[i];
-        if chapter.content != c.text {
-            c.map = map::changed(&c.text, &c.map, chapter.content, &table.name, &c.shown);
-            c.text = chapter.content.to_string();
+        if chapter.content != chapters[i].text() {
+            chapters[i].set(chapter.content, &table.name);
         }
     }
     for (i, c) in chapters.iter().enumerate() {
@@ -273,7 +295,7 @@ fn take_back(
             done.warnings.push(format!(
                 "{at}: preprocessor `{}` left out the chapter `{}`; guidebook renders it as it was",
                 table.name,
-                c.rel.display()
+                c.raw.rel.display()
             ));
         }
     }

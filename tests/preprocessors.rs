@@ -257,3 +257,27 @@ fn preprocessors_get_the_json_mdbook_gives_them() {
         "{ours}"
     );
 }
+
+/// What a preprocessor prints when asked `supports` goes to stderr, so
+/// docs-check's JSON on stdout stays whole.
+#[test]
+fn a_preprocessors_chatter_stays_off_stdout() {
+    let (dir, root) = copy();
+    rewrite(
+        &root,
+        "[preprocessor.chatty]\ncommand = \"sh chatty.sh\"\n",
+        &[(
+            "chatty.sh",
+            "if [ \"$1\" = supports ]; then echo 'chatty supports it'; exit 0; fi\necho 'chatty runs' >&2\npython3 -c 'import json,sys; json.dump(json.load(sys.stdin)[1], sys.stdout)'\n",
+        )],
+    );
+    let mut cmd = Command::cargo_bin("docs-check").unwrap();
+    cmd.current_dir(dir.path())
+        .env("GUIDEBOOK_NETWORK", "0")
+        .args(["book", "--list", "--format", "json"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(!r.stdout.contains("chatty"), "{}", r.stdout);
+    assert!(r.stderr.contains("chatty supports it"), "{}", r.stderr);
+    assert!(r.stderr.contains("chatty runs"), "{}", r.stderr);
+}

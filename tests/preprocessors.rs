@@ -281,3 +281,30 @@ fn a_preprocessors_chatter_stays_off_stdout() {
     assert!(r.stderr.contains("chatty supports it"), "{}", r.stderr);
     assert!(r.stderr.contains("chatty runs"), "{}", r.stderr);
 }
+
+/// Pages are SUMMARY.md's chapters with its titles: a chapter a
+/// preprocessor renames, adds or leaves out is a warning, and the page
+/// stays as it was.
+#[test]
+fn chapters_added_renamed_or_dropped_are_warnings() {
+    let (dir, root) = copy();
+    rewrite(
+        &root,
+        "[preprocessor.reshape]\ncommand = \"python3 reshape.py\"\n",
+        &[(
+            "reshape.py",
+            "import json, sys\nif sys.argv[1:2] == ['supports']: sys.exit(0)\nctx, book = json.load(sys.stdin)\nitems = book['items']\nitems[0]['Chapter']['name'] = 'Renamed'\nstamped = items[1]['Chapter']\nstamped['sub_items'] = []\nitems.append({'Chapter': dict(stamped, name='New', path='new.md', source_path='new.md', content='# New')})\njson.dump(book, sys.stdout)\n",
+        )],
+    );
+    let r = build(&root, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for warning in [
+        "book/book.toml:4: preprocessor `reshape` renamed the chapter `Introduction` to `Renamed`; guidebook keeps the title of SUMMARY.md",
+        "book/book.toml:4: preprocessor `reshape` added the chapter `New` (new.md), which is not rendered",
+        "book/book.toml:4: preprocessor `reshape` left out the chapter `sub/plain.md`; guidebook renders it as it was",
+    ] {
+        assert!(r.stderr.contains(warning), "no `{warning}` in {}", r.stderr);
+    }
+    assert!(dir.path().join("site/sub/plain.html").is_file());
+    assert!(!dir.path().join("site/new.html").exists());
+}

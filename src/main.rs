@@ -44,6 +44,9 @@ fn main() -> ExitCode {
 
 fn build(args: &BuildArgs) -> anyhow::Result<()> {
     let report = guidebook::render::build(&args.options())?;
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }

@@ -81,6 +81,9 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
     signals::stop_on_signal(args.keep);
     let (root, page_args) = plan::split_paths(&args.paths)?;
     let book = Book::load(&root)?;
+    for note in &book.notes {
+        eprintln!("note: {note}");
+    }
     for w in &book.warnings {
         eprintln!("warning: {w}");
     }

@@ -125,7 +125,8 @@ exec 3<&-
 eval "$__gb_state" >/dev/null 2>&1
 unset __gb_state
 [ "$__gb_mode" = S ] && set -e
-__gb_ret "$__gb_prev"; eval "$__gb_cmd" 4>&-
+# `&& :` keeps a non-zero `$?` from ending a `set -e` script before it starts.
+__gb_ret "$__gb_prev" && :; eval "$__gb_cmd" 4>&-
 __gb_st=$?
 set +e
 unset __gb_cmd __gb_mode __gb_prev
@@ -472,6 +473,15 @@ mod tests {
         assert_eq!(
             run(&mut s, j, Mode::Command, "echo $?"),
             (Some(0), "1\n".into())
+        );
+        // A script after a failed command starts, and sees its status.
+        assert_eq!(
+            run(&mut s, j, Mode::Command, "false"),
+            (Some(1), String::new())
+        );
+        assert_eq!(
+            run(&mut s, j, Mode::Script, "echo \"prev=$?\"\necho next\n"),
+            (Some(0), "prev=1\nnext\n".into())
         );
         assert_eq!(
             run(&mut s, j, Mode::Command, "printf abc"),

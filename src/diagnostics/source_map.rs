@@ -2,11 +2,12 @@
 //! preprocessing) back to the file and line it came from.
 //!
 //! A page without `{{#include}}` (and the like) has one span: the whole
-//! page. Each included piece, and each piece of text the preprocessor
+//! page. Each included piece, and each piece of text the include expansion
 //! writes itself (a playground block's fences, a rustdoc `# ` marker, a
 //! list's indentation repeated on included lines), is a span of its own;
 //! within a span the resolved text has the same line breaks as its file,
-//! so a line is found by counting from the span's first line.
+//! so a line is found by counting from the span's first line. Text an
+//! mdBook preprocessor wrote names it (`via`).
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -20,14 +21,13 @@ pub struct Span {
     pub range: Range<usize>,
     /// The file the piece was read from, as shown to users.
     pub file: PathBuf,
-    /// Byte offset in `file` where the piece starts (for a written piece,
-    /// where the line it stands for starts).
+    /// Byte offset in `file` where the piece starts.
     pub file_offset: usize,
     /// 1-based line in `file` where the piece starts.
     pub first_line: usize,
-    /// The piece is `file`'s bytes from `file_offset`, unchanged; `false`
-    /// for text the preprocessor wrote.
-    pub verbatim: bool,
+    /// The mdBook preprocessor that wrote the piece, when no file holds it:
+    /// `first_line` is then the line of `file` the piece follows.
+    pub via: Option<String>,
 }
 
 /// The spans of a resolved text, in order, with the text's line index.
@@ -35,46 +35,36 @@ pub struct Span {
 pub struct SourceMap {
     spans: Vec<Span>,
     lines: LineIndex,
+    /// Made by [`SourceMap::identity`]: the text is its file's, unchanged.
+    identity: bool,
 }
 
 impl SourceMap {
     /// The map of a text read unchanged from `file`.
     pub fn identity(file: &Path, text: &str) -> SourceMap {
-        SourceMap::with_spans(
-            vec![Span {
+        SourceMap {
+            spans: vec![Span {
                 range: 0..text.len(),
                 file: file.to_path_buf(),
                 file_offset: 0,
                 first_line: 1,
-                verbatim: true,
+                via: None,
             }],
-            text,
-        )
-    }
-
-    fn with_spans(spans: Vec<Span>, text: &str) -> SourceMap {
-        SourceMap {
-            spans,
             lines: LineIndex::new(text),
+            identity: true,
         }
     }
 
-    /// The map of `text` made of `spans`, which cover it in order. A text
-    /// with no spans (a page that is only an empty include) maps to the
-    /// first line of `file`.
-    pub fn new(mut spans: Vec<Span>, text: &str, file: &Path) -> SourceMap {
+    /// The map of `text` made of `spans`, which cover it in order.
+    pub fn from_spans(spans: Vec<Span>, text: &str) -> SourceMap {
+        debug_assert!(spans.windows(2).all(|w| w[0].range.end == w[1].range.start));
         if spans.is_empty() {
-            spans.push(Span {
-                range: 0..text.len(),
-                file: file.to_path_buf(),
-                file_offset: 0,
-                first_line: 1,
-                verbatim: false,
-            });
+            return SourceMap::identity(Path::new(""), text);
         }
         SourceMap {
             spans,
             lines: LineIndex::new(text),
+            identity: false,
         }
     }
 
@@ -89,7 +79,7 @@ impl SourceMap {
     }
 
     /// The span holding `offset` (the last one for the end of the text).
-    fn span(&self, offset: usize) -> &Span {
+    pub fn span(&self, offset: usize) -> &Span {
         let i = self
             .spans
             .partition_point(|s| s.range.end <= offset)
@@ -100,25 +90,23 @@ impl SourceMap {
     /// The file and line `offset` of the resolved text came from.
     pub fn locate(&self, offset: usize) -> Location {
         let span = self.span(offset);
-        let line = self.lines.line(offset) - self.lines.line(span.range.start) + span.first_line;
-        Location::new(span.file.clone(), line)
+        let line = if span.via.is_some() {
+            span.first_line
+        } else {
+            self.lines.line(offset) - self.lines.line(span.range.start) + span.first_line
+        };
+        Location {
+            via: span.via.clone(),
+            ..Location::new(span.file.clone(), line)
+        }
     }
 
     /// Is the whole resolved text one file, unchanged (so that its byte
-    /// ranges are that file's)?
+    /// ranges are that file's)? Only a map made by [`SourceMap::identity`]
+    /// is: a page that is one whole include has a single span too, of
+    /// another file.
     pub fn is_identity(&self) -> bool {
-        matches!(self.spans.as_slice(), [s] if s.file_offset == 0 && s.first_line == 1 && s.verbatim)
-    }
-
-    /// The file and its byte range that `range` of the resolved text was
-    /// copied from unchanged, when it lies inside one span read verbatim.
-    pub fn verbatim(&self, range: Range<usize>) -> Option<(&Path, Range<usize>)> {
-        let span = self.span(range.start);
-        let inside = span.range.start <= range.start && range.end <= span.range.end;
-        (inside && span.verbatim).then(|| {
-            let start = span.file_offset + (range.start - span.range.start);
-            (span.file.as_path(), start..start + range.len())
-        })
+        self.identity
     }
 }
 
@@ -134,7 +122,6 @@ mod tests {
         assert_eq!(map.locate(2), Location::new("content/p.md", 2));
         assert_eq!(map.locate(5), Location::new("content/p.md", 3));
         assert_eq!(map.line(4), 3);
-        assert_eq!(map.verbatim(2..3), Some((Path::new("content/p.md"), 2..3)));
     }
 
     #[test]
@@ -146,23 +133,23 @@ mod tests {
             file: file.into(),
             file_offset,
             first_line,
-            verbatim: true,
+            via: None,
         };
-        let map = SourceMap::new(
+        let map = SourceMap::from_spans(
             vec![
                 span(0..2, "p.md", 0, 1),
                 span(2..5, "inc.rs", 9, 4),
                 span(5..7, "p.md", 16, 2),
             ],
             text,
-            Path::new("p.md"),
         );
         assert!(!map.is_identity());
         assert_eq!(map.locate(0), Location::new("p.md", 1));
         assert_eq!(map.locate(2), Location::new("inc.rs", 4));
         assert_eq!(map.locate(4), Location::new("inc.rs", 5));
         assert_eq!(map.locate(6), Location::new("p.md", 3));
-        assert_eq!(map.verbatim(2..5), Some((Path::new("inc.rs"), 9..12)));
-        assert_eq!(map.verbatim(1..3), None);
+        // One span of another file is no identity either.
+        let whole = SourceMap::from_spans(vec![span(0..7, "inc.rs", 0, 1)], text);
+        assert!(!whole.is_identity());
     }
 }

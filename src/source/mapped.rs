@@ -11,17 +11,28 @@ use crate::diagnostics::{Location, SourceMap, Span};
 #[derive(Debug, Clone, Default)]
 pub struct Mapped {
     pub text: String,
-    spans: Vec<Span>,
+    spans: Vec<Piece>,
+}
+
+/// A span, and whether it is its file's bytes from `file_offset`, unchanged
+/// (`false` for text the expansion wrote).
+#[derive(Debug, Clone)]
+struct Piece {
+    span: Span,
+    verbatim: bool,
 }
 
 impl Mapped {
     /// The whole text of `file`, unchanged.
     pub fn of_file(file: &Path, text: String) -> Mapped {
-        let spans = vec![Span {
-            range: 0..text.len(),
-            file: file.to_path_buf(),
-            file_offset: 0,
-            first_line: 1,
+        let spans = vec![Piece {
+            span: Span {
+                range: 0..text.len(),
+                file: file.to_path_buf(),
+                file_offset: 0,
+                first_line: 1,
+                via: None,
+            },
             verbatim: true,
         }];
         Mapped { text, spans }
@@ -42,8 +53,11 @@ impl Mapped {
         }
         let base = self.text.len();
         self.text.push_str(&from.text[range.clone()]);
-        let first = from.spans.partition_point(|s| s.range.end <= range.start);
-        for s in &from.spans[first..] {
+        let first = from
+            .spans
+            .partition_point(|p| p.span.range.end <= range.start);
+        for p in &from.spans[first..] {
+            let s = &p.span;
             if s.range.start >= range.end {
                 break;
             }
@@ -53,13 +67,17 @@ impl Mapped {
                 continue;
             }
             let newlines = count_newlines(&from.text[s.range.start..start]);
-            self.push_span(Span {
-                range: base + (start - range.start)..base + (end - range.start),
-                file: s.file.clone(),
-                file_offset: s.file_offset + if s.verbatim { start - s.range.start } else { 0 },
-                first_line: s.first_line + newlines,
-                verbatim: s.verbatim,
-            });
+            let skipped = if p.verbatim { start - s.range.start } else { 0 };
+            self.push_span(
+                Span {
+                    range: base + (start - range.start)..base + (end - range.start),
+                    file: s.file.clone(),
+                    file_offset: s.file_offset + skipped,
+                    first_line: s.first_line + newlines,
+                    via: None,
+                },
+                p.verbatim,
+            );
         }
     }
 
@@ -76,37 +94,40 @@ impl Mapped {
         }
         let base = self.text.len();
         self.text.push_str(text);
-        self.push_span(Span {
-            range: base..self.text.len(),
-            file: at.path.clone(),
-            file_offset: 0,
-            first_line: at.line,
-            verbatim: false,
-        });
+        self.push_span(
+            Span {
+                range: base..self.text.len(),
+                file: at.path.clone(),
+                file_offset: 0,
+                first_line: at.line,
+                via: None,
+            },
+            false,
+        );
     }
 
     /// A span, merged into the last one when it continues it in its file.
-    fn push_span(&mut self, span: Span) {
+    fn push_span(&mut self, span: Span, verbatim: bool) {
         if let Some(last) = self.spans.last_mut()
             && last.verbatim
-            && span.verbatim
-            && last.file == span.file
-            && last.range.end == span.range.start
-            && last.file_offset + last.range.len() == span.file_offset
+            && verbatim
+            && last.span.file == span.file
+            && last.span.range.end == span.range.start
+            && last.span.file_offset + last.span.range.len() == span.file_offset
         {
-            last.range.end = span.range.end;
+            last.span.range.end = span.range.end;
             return;
         }
-        self.spans.push(span);
+        self.spans.push(Piece { span, verbatim });
     }
 
     /// Where byte `offset` came from.
     pub fn locate(&self, offset: usize) -> Location {
         let i = self
             .spans
-            .partition_point(|s| s.range.end <= offset)
+            .partition_point(|p| p.span.range.end <= offset)
             .min(self.spans.len().saturating_sub(1));
-        match self.spans.get(i) {
+        match self.spans.get(i).map(|p| &p.span) {
             Some(s) => {
                 let upto = offset.clamp(s.range.start, self.text.len());
                 let line = s.first_line + count_newlines(&self.text[s.range.start..upto]);
@@ -116,10 +137,20 @@ impl Mapped {
         }
     }
 
-    /// The text and its source map; `file` is the page's (for a page
-    /// left with no text).
+    /// The text and its source map; `file` is the page's (a page left
+    /// with no text maps to its first line).
     pub fn into_parts(self, file: &Path) -> (String, SourceMap) {
-        let map = SourceMap::new(self.spans, &self.text, file);
+        let mut spans: Vec<Span> = self.spans.into_iter().map(|p| p.span).collect();
+        if spans.is_empty() {
+            spans.push(Span {
+                range: 0..self.text.len(),
+                file: file.to_path_buf(),
+                file_offset: 0,
+                first_line: 1,
+                via: None,
+            });
+        }
+        let map = SourceMap::from_spans(spans, &self.text);
         (self.text, map)
     }
 }
@@ -175,10 +206,9 @@ mod tests {
         let (text, map) = out.into_parts(Path::new("p.md"));
         assert_eq!(map.spans().len(), 5);
         assert_eq!(map.locate(14), Location::new("p.md", 3));
-        assert_eq!(
-            map.verbatim(10..text.len()),
-            Some((Path::new("p.md"), 4..14))
-        );
+        assert_eq!(map.locate(14), Location::new("p.md", 3));
+        let last = &map.spans()[4];
+        assert_eq!((last.range.clone(), last.file_offset), (10..text.len(), 4));
     }
 
     #[test]

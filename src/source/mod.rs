@@ -67,7 +67,9 @@ pub fn preprocess(raw: RawSource) -> Result<Resolved> {
         text,
         root,
     } = raw;
-    if !text.contains("{{") {
+    // A page with no directive is its file's text (most pages: only
+    // those with `{{` are searched).
+    if !text.contains("{{") || links::find(&text).is_empty() {
         let map = SourceMap::identity(&shown, &text);
         return Ok(Resolved {
             shown,

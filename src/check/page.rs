@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::env::Env;
 use super::isolation::{Jail, Policy};
 use super::nix;
-use super::plan::{is_reported, matches_filter};
+use super::plan::{is_reported, kind_of, matches_filter};
 use super::progress;
 use super::runner::{self, BlockRunner};
 use super::sandbox::Sandbox;
@@ -33,6 +33,8 @@ pub struct PageRun {
     pub flake_dir: String,
     /// Failed flakes by folder: the blocks that depend on one are blocked.
     pub failed_flakes: HashMap<String, nix::FlakeFailure>,
+    /// The page's Rust blocks, compiled at the first of them.
+    pub rust: super::rust::PageRust,
 }
 
 impl PageRun {
@@ -48,6 +50,9 @@ impl PageRun {
             writable.extend(home.clone());
         }
         let mut readable = visible_host_paths(&settings.nix);
+        if let Some(rust) = &settings.rust {
+            readable.extend(rust.readable.iter().cloned());
+        }
         // The caller's HOME (keys, tokens, credentials) is hidden, except
         // what the page's environment or the `--nix` given names inside it,
         // and the toolchain homes rustup makes there (`~/.rustup`,
@@ -89,6 +94,7 @@ impl PageRun {
             env,
             flake_dir: String::new(),
             failed_flakes: HashMap::new(),
+            rust: Default::default(),
         })
     }
 
@@ -116,8 +122,16 @@ impl PageRun {
 pub fn run_page(page: &Page, settings: &Settings) -> Result<Vec<BlockResult>> {
     let mut run = PageRun::new(page, settings)?;
     let mut results = Vec::new();
+    let rust = settings.rust.is_some();
+    run.rust.tests = page
+        .blocks
+        .iter()
+        .filter(|b| kind_of(b, rust) == BlockKind::Rust && b.annotations.skip.is_none())
+        .filter(|b| matches_filter(page, b, settings.filter))
+        .map(super::rust::Doctest::new)
+        .collect();
     for block in &page.blocks {
-        let kind = block.kind();
+        let kind = kind_of(block, rust);
         if block.annotations.file.is_some() {
             // A failed write fails this block; the page goes on.
             if let Some(failed) = runner::FileWriter.run(block, kind, &mut run, settings) {
@@ -125,7 +139,7 @@ pub fn run_page(page: &Page, settings: &Settings) -> Result<Vec<BlockResult>> {
                 continue;
             }
         }
-        if !is_reported(block) || !matches_filter(page, block, settings.filter) {
+        if !is_reported(block, rust) || !matches_filter(page, block, settings.filter) {
             continue;
         }
         let result = match run.failed_flakes.get(&run.flake_dir) {

@@ -23,13 +23,14 @@ impl<'b> Plan<'b> {
     /// blocks that `filter` keeps; `Err` when a page is not in the book or a
     /// console transcript does not parse.
     pub fn new(book: &'b Book, page_args: &[PathBuf], filter: Option<&str>) -> Result<Plan<'b>> {
+        let rust = book.config.check.rust.enable;
         let pages = select_pages(book, page_args)?
             .into_iter()
             .map(|p| {
                 let blocks = p
                     .blocks
                     .iter()
-                    .filter(|b| is_reported(b) && matches_filter(p, b, filter))
+                    .filter(|b| is_reported(b, rust) && matches_filter(p, b, filter))
                     .collect();
                 (p, blocks)
             })
@@ -69,12 +70,23 @@ impl<'b> Plan<'b> {
     }
 }
 
-/// Blocks that appear in the report: commands and flake examples.
-pub fn is_reported(b: &CodeBlock) -> bool {
+/// Blocks that appear in the report: commands and flake examples, and Rust
+/// blocks when the book checks them (`rust`).
+pub fn is_reported(b: &CodeBlock, rust: bool) -> bool {
     matches!(
-        b.kind(),
-        BlockKind::Script | BlockKind::Console | BlockKind::Flake
+        kind_of(b, rust),
+        BlockKind::Script | BlockKind::Console | BlockKind::Flake | BlockKind::Rust
     )
+}
+
+/// What the checker does with `b`: a Rust block is a doctest when the book
+/// checks Rust blocks (`rust`), else as its kind says.
+pub fn kind_of(b: &CodeBlock, rust: bool) -> BlockKind {
+    if rust && super::rust::attrs::is_rust(b) {
+        BlockKind::Rust
+    } else {
+        b.kind()
+    }
 }
 
 pub fn matches_filter(page: &Page, b: &CodeBlock, filter: Option<&str>) -> bool {

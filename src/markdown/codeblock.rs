@@ -55,6 +55,9 @@ pub enum BlockKind {
     Flake,
     /// Any other block with `file=`: written to the sandbox.
     File,
+    /// A Rust block compiled (and run) as a doctest, when the book's
+    /// `[check.rust] enable` is on (`check::rust` decides).
+    Rust,
     /// Shown only.
     #[default]
     Display,
@@ -79,7 +82,8 @@ pub struct Annotations {
     pub exit: Option<i32>,
     pub shell: Shell,
     /// rustdoc's and mdBook's attributes (`ignore`, `edition2021`,
-    /// `hidelines=#`...): kept as written, unused by the checker.
+    /// `hidelines=#`...): kept as written; `check::rust` reads them of Rust
+    /// blocks.
     pub mdbook_flags: Vec<String>,
 }
 
@@ -110,7 +114,8 @@ pub const NEEDS: &[&str] = &[
 ];
 /// Attributes rustdoc (`LangString::parse` in src/librustdoc/html/markdown.rs)
 /// and mdBook (its playground and hidelines options) give meaning to. The
-/// checker does not act on them; `edition2015`... and `E0277`-style error
+/// checker acts on them in Rust blocks only (`check::rust::attrs`);
+/// `edition2015`... and `E0277`-style error
 /// codes and `ignore-TARGET` are recognised by shape in [`is_foreign_flag`].
 pub const FOREIGN_FLAGS: &[&str] = &[
     "ignore",

@@ -7,7 +7,8 @@
 //! - [`DevShellRunner`]: either of the two in the dev shell of the page's
 //!   flake (`shell=devshell`);
 //! - [`FlakeRunner`]: a flake example is locked, read and checked against
-//!   each channel.
+//!   each channel;
+//! - [`RustRunner`]: a Rust block is a doctest (`check::rust`).
 //!
 //! [`run_block`] does what every reported block goes through first (`skip`,
 //! `needs=`), then hands the block to the runner of its kind.
@@ -17,12 +18,14 @@ mod console;
 mod devshell;
 mod file;
 mod flake;
+mod rust;
 mod script;
 
 pub use console::ConsoleRunner;
 pub use devshell::DevShellRunner;
 pub use file::FileWriter;
 pub use flake::FlakeRunner;
+pub use rust::RustRunner;
 pub use script::ScriptRunner;
 
 use super::needs;
@@ -51,6 +54,7 @@ pub trait BlockRunner {
 fn runner_for(block: &CodeBlock, kind: BlockKind) -> &'static dyn BlockRunner {
     match (kind, &block.annotations.shell) {
         (BlockKind::Flake, _) => &FlakeRunner,
+        (BlockKind::Rust, _) => &RustRunner,
         (_, Shell::DevShell(_)) => &DevShellRunner,
         (BlockKind::Console, _) => &ConsoleRunner,
         _ => &ScriptRunner,

@@ -375,7 +375,7 @@ fn validate_combination(lang: &str, ann: &Annotations) -> Result<(), String> {
             "file= writes a block's text to a file; a `{lang}` block runs instead. Use a `text`, `toml`, `nix`... block"
         ));
     }
-    if ann.timeout.is_some() && !runs && lang != "nix" {
+    if ann.timeout.is_some() && !runs && lang != "nix" && lang != "rust" {
         return Err(format!("timeout= applies to blocks that run, not `{lang}`"));
     }
     Ok(())

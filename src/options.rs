@@ -71,4 +71,7 @@ pub struct CheckOptions {
     /// The `nix` to run flake examples and dev shells with, also first on
     /// the PATH of blocks (default: `nix` on PATH).
     pub nix: Option<PathBuf>,
+    /// Library folders for Rust blocks (`-L`), relative to the current
+    /// folder, besides `[check.rust] library-path`.
+    pub library_path: Vec<PathBuf>,
 }

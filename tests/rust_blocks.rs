@@ -151,7 +151,10 @@ fn failing_blocks_fail_at_their_line_with_the_compilers_words() {
     );
     // The block after them all, merged again with none of them, passes.
     assert_eq!(status(&r.report, p, 33), "passed");
-    assert_eq!(last_line(&r.stdout), "1 passed, 7 failed, 0 skipped");
+    // An indented block: its line is its first line of code.
+    assert_eq!(status(&r.report, p, 40), "failed");
+    assert_eq!(failure_line(&r.report, p, 40), 40);
+    assert_eq!(last_line(&r.stdout), "1 passed, 8 failed, 0 skipped");
     assert!(r.stdout.contains("FAILED "), "{}", r.stdout);
     assert!(r.stdout.contains("fail.md:5 (rust block)"), "{}", r.stdout);
 }
@@ -228,6 +231,15 @@ fn a_library_folder_is_passed_as_dash_l() {
     let r = check(&book, &[]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert_eq!(status(&r.report, "page.md", 3), "passed");
+    // Given on the command line instead, relative to the current folder.
+    std::fs::write(
+        book.join("book.toml"),
+        "[book]\ntitle = \"L\"\n[rust]\nedition = \"2021\"\n[check.rust]\nenable = true\n",
+    )
+    .unwrap();
+    let lib = book.join("lib");
+    let r = check(&book, &["-L", lib.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     // Without it, the crate is not found.
     std::fs::remove_file(book.join("lib/libshout.rlib")).unwrap();
     let r = check(&book, &[]);
@@ -257,7 +269,7 @@ fn rust_blocks_get_badges_on_the_page() {
         String::from_utf8_lossy(&out.stderr)
     );
     let html = std::fs::read_to_string(book.join("book/fail.html")).unwrap();
-    assert_eq!(html.matches("check check-failed").count(), 7, "{html}");
+    assert_eq!(html.matches("check check-failed").count(), 8, "{html}");
     assert_eq!(html.matches("check check-passed").count(), 1, "{html}");
     assert!(html.contains("mismatched types"), "{html}");
 }

@@ -62,7 +62,14 @@ impl<'a> Settings<'a> {
             std::env::var("GUIDEBOOK_NETWORK").ok(),
         );
         let network = book.config.check.rust.manifest.is_some() && needs.has("network");
-        let rust = RustRun::prepare(book, &env, &mechanism, network, book.config.check.timeout)?;
+        let rust = RustRun::prepare(
+            book,
+            &args.library_path,
+            &env,
+            &mechanism,
+            network,
+            book.config.check.timeout,
+        )?;
         Ok(Settings {
             env,
             needs,

@@ -65,6 +65,7 @@ impl RustRun {
     /// (`[check.rust] enable`); the manifest's dependencies are built now.
     pub fn prepare(
         book: &Book,
+        library_path: &[PathBuf],
         env: &Env,
         mechanism: &Mechanism,
         network: bool,
@@ -78,8 +79,13 @@ impl RustRun {
         let tool = Toolchain::find(env.get("PATH").map(|p| p.as_os_str()), &book.root);
         let mut flags = Flags::default();
         let mut readable = Vec::new();
-        for dir in &settings.library_path {
-            let dir = book.root.join(dir);
+        let given = library_path.iter().map(PathBuf::clone);
+        for dir in settings
+            .library_path
+            .iter()
+            .map(|d| book.root.join(d))
+            .chain(given)
+        {
             let dir = dir.canonicalize().unwrap_or(dir);
             flags.lib_dirs.push(dir.to_string_lossy().into_owned());
             readable.push(dir);
@@ -446,7 +452,7 @@ impl PageRust {
         let line = d
             .line
             .and_then(|l| located.source.origin(l))
-            .map(|(i, l)| self.tests[i].block.line + 1 + l);
+            .map(|(i, l)| first_code_line(&self.tests[i].block) + l);
         let own = line.unwrap_or_else(|| {
             let i = located
                 .source
@@ -471,6 +477,12 @@ impl PageRust {
     }
 }
 
+/// The page line of a block's first line of code: after its fence, or its
+/// own line for an indented block (which rustdoc tests too).
+fn first_code_line(block: &CodeBlock) -> usize {
+    block.line + usize::from(block.text_range.is_some())
+}
+
 static POSITION: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"([A-Za-z0-9_.-]+\.rs):(\d+):(\d+)").expect("regex"));
 
@@ -493,7 +505,9 @@ fn relocate<'b>(
                 .origin(line)
                 .and_then(|(i, l)| Some((block_of(i)?, l)))
             {
-                Some((b, l)) => format!("{}:{}:{}", b.page.display(), b.line + 1 + l, &c[3]),
+                Some((b, l)) => {
+                    format!("{}:{}:{}", b.page.display(), first_code_line(b) + l, &c[3])
+                }
                 None => whole,
             }
         })

@@ -277,3 +277,22 @@ fn rust_blocks_get_badges_on_the_page() {
 fn last_line(s: &str) -> &str {
     s.trim_end().lines().last().unwrap_or("")
 }
+
+#[test]
+fn a_manifest_that_does_not_build_is_an_error_at_its_line() {
+    let (_dir, book) = copy("rust");
+    std::fs::write(
+        book.join("crate/greet/src/lib.rs"),
+        "pub fn hello(name: &str) -> String { name }\n",
+    )
+    .unwrap();
+    let r = check(&book, &[]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(
+            "book.toml:12: [check.rust] manifest = \"crate/Cargo.toml\": its dependencies did not build: error[E0308]: mismatched types"
+        ),
+        "{}",
+        r.stderr
+    );
+}

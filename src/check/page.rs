@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::env::Env;
 use super::isolation::{Jail, Policy};
 use super::nix;
-use super::plan::{is_reported, kind_of, matches_filter};
+use super::plan::{is_reported, is_rust_test, kind_of, matches_filter};
 use super::progress;
 use super::runner::{self, BlockRunner};
 use super::sandbox::Sandbox;
@@ -126,7 +126,7 @@ pub fn run_page(page: &Page, settings: &Settings) -> Result<Vec<BlockResult>> {
     run.rust.tests = page
         .blocks
         .iter()
-        .filter(|b| kind_of(b, rust) == BlockKind::Rust && b.annotations.skip.is_none())
+        .filter(|b| is_rust_test(b, rust) && b.annotations.skip.is_none())
         .filter(|b| matches_filter(page, b, settings.filter))
         .map(super::rust::Doctest::new)
         .collect();
@@ -139,7 +139,8 @@ pub fn run_page(page: &Page, settings: &Settings) -> Result<Vec<BlockResult>> {
                 continue;
             }
         }
-        if !is_reported(block, rust) || !matches_filter(page, block, settings.filter) {
+        let reported = is_reported(block) || is_rust_test(block, rust);
+        if !reported || !matches_filter(page, block, settings.filter) {
             continue;
         }
         let result = match run.failed_flakes.get(&run.flake_dir) {

@@ -30,7 +30,9 @@ impl<'b> Plan<'b> {
                 let blocks = p
                     .blocks
                     .iter()
-                    .filter(|b| is_reported(b, rust) && matches_filter(p, b, filter))
+                    .filter(|b| {
+                        (is_reported(b) || is_rust_test(b, rust)) && matches_filter(p, b, filter)
+                    })
                     .collect();
                 (p, blocks)
             })
@@ -70,13 +72,17 @@ impl<'b> Plan<'b> {
     }
 }
 
-/// Blocks that appear in the report: commands and flake examples, and Rust
-/// blocks when the book checks them (`rust`).
-pub fn is_reported(b: &CodeBlock, rust: bool) -> bool {
+/// Blocks that appear in the report: commands and flake examples.
+pub fn is_reported(b: &CodeBlock) -> bool {
     matches!(
-        kind_of(b, rust),
-        BlockKind::Script | BlockKind::Console | BlockKind::Flake | BlockKind::Rust
+        b.kind(),
+        BlockKind::Script | BlockKind::Console | BlockKind::Flake
     )
+}
+
+/// Is `b` a Rust doctest of a book that checks them (`rust`)?
+pub fn is_rust_test(b: &CodeBlock, rust: bool) -> bool {
+    kind_of(b, rust) == BlockKind::Rust
 }
 
 /// What the checker does with `b`: a Rust block is a doctest when the book

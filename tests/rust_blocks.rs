@@ -296,3 +296,43 @@ fn a_manifest_that_does_not_build_is_an_error_at_its_line() {
         r.stderr
     );
 }
+
+/// The isolation docs-check uses here (`--list` says it on stderr).
+fn isolation(book: &Path) -> String {
+    let out = Command::cargo_bin("docs-check")
+        .unwrap()
+        .arg(book)
+        .arg("--list")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("isolation: "))
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn a_rust_block_runs_in_the_pages_jail() {
+    let (_dir, book) = copy("rust-lib");
+    let outside = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let target = outside.path().join("escaped.txt");
+    std::fs::write(
+        book.join("src/page.md"),
+        format!(
+            "# Jail\n\n```rust\nlet wrote = std::fs::write({:?}, \"x\").is_ok();\nprintln!(\"wrote: {{wrote}}\");\n```\n",
+            target.display().to_string()
+        ),
+    )
+    .unwrap();
+    let r = check(&book, &[]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(status(&r.report, "page.md", 3), "passed");
+    if isolation(&book) == "bwrap" {
+        assert!(!target.exists(), "a block wrote outside its sandbox");
+    } else {
+        assert!(std::env::var("CI").is_err(), "CI runs with bwrap");
+        eprintln!("skipped the write check: no bwrap here");
+    }
+}

@@ -119,7 +119,11 @@ impl BlockRunner for RustRunner {
                 if ran.passed {
                     return done(result(block, kind, Status::Passed));
                 }
-                let expected = if test.attrs.should_panic { 101 } else { 0 };
+                let expected = if test.attrs.should_panic {
+                    rust::PANIC_EXIT
+                } else {
+                    0
+                };
                 let cmd = CommandResult {
                     duration_ms: ran.duration.as_millis() as u64,
                     output: Some(ran.output),

@@ -21,6 +21,12 @@ pub struct Toolchain {
 }
 
 impl Toolchain {
+    /// A nightly (or locally built) compiler, as rustdoc's
+    /// `is_nightly_build` tells: its version says `nightly` or `dev`.
+    pub fn is_nightly(&self) -> bool {
+        self.version.contains("-nightly") || self.version.contains("-dev")
+    }
+
     /// The toolchain `rustc` on `path` resolves to in `dir` (rustup reads
     /// the book's `rust-toolchain.toml` there). `Err` says why there is none.
     pub fn find(path: Option<&OsStr>, dir: &Path) -> Result<Toolchain, String> {

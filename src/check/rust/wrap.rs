@@ -136,7 +136,8 @@ pub fn crate_source(code: &str, tag: usize) -> Source {
 pub fn module(code: &str, tag: usize, s: &mut Source) {
     let p = parts(code);
     s.push(&format!("mod {} {{", module_name(tag)), None);
-    for (i, l) in &p.header {
+    // None by contract; kept as the module's inner attributes all the same.
+    for (i, l) in p.crate_attrs.iter().chain(&p.header) {
         s.push(l, Some((tag, *i)));
     }
     body(s, &p, tag);
@@ -226,6 +227,43 @@ mod tests {
                 .contains("fn _inner() -> ::core::result::Result<(), impl ::core::fmt::Debug> {")
         );
         assert!(s.text.ends_with("} _inner().unwrap() }\n"));
+    }
+
+    /// Lines of the kinds the wrapping tells apart.
+    fn line() -> impl proptest::strategy::Strategy<Value = &'static str> {
+        proptest::sample::select(vec![
+            "#![allow(dead_code)]",
+            "#![doc = \"a",
+            "]",
+            "extern crate core;",
+            "#[macro_use] extern crate std;",
+            "",
+            "// fn main() {}",
+            "let a = 1;",
+            "fn main() {",
+            "}",
+            "Ok::<(), ()>(())",
+        ])
+    }
+
+    proptest::proptest! {
+        /// Every line of the block's code is in the generated source once,
+        /// unchanged, and the map says where it came from.
+        #[test]
+        fn every_code_line_is_kept_once_and_mapped(lines in proptest::collection::vec(line(), 0..12)) {
+            let code: String = lines.iter().map(|l| format!("{l}\n")).collect();
+            let mut merged = Source::default();
+            module(&code, 4, &mut merged);
+            for s in [crate_source(&code, 4), merged] {
+                let generated: Vec<&str> = s.text.lines().collect();
+                proptest::prop_assert_eq!(generated.len(), s.map.len());
+                for (i, l) in lines.iter().enumerate() {
+                    let at: Vec<usize> = (0..s.map.len()).filter(|&g| s.map[g] == Some((4, i))).collect();
+                    proptest::prop_assert_eq!(at.len(), 1);
+                    proptest::prop_assert_eq!(generated[at[0]], *l);
+                }
+            }
+        }
     }
 
     #[test]

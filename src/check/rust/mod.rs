@@ -62,7 +62,8 @@ pub struct RustRun {
 
 impl RustRun {
     /// The run's Rust settings when the book checks its Rust blocks
-    /// (`[check.rust] enable`); the manifest's dependencies are built now.
+    /// (`[check.rust] enable`); the manifest's dependencies are built now,
+    /// when the book has a Rust block.
     pub fn prepare(
         book: &Book,
         library_path: &[PathBuf],
@@ -90,9 +91,14 @@ impl RustRun {
             flags.lib_dirs.push(dir.to_string_lossy().into_owned());
             readable.push(dir);
         }
+        let any_rust = book
+            .pages
+            .iter()
+            .flat_map(|p| &p.blocks)
+            .any(attrs::is_rust);
         if let Ok(tool) = &tool {
             flags.rustc = tool.rustc.clone();
-            if let Some(manifest) = &settings.manifest {
+            if let Some(manifest) = settings.manifest.as_ref().filter(|_| any_rust) {
                 let file = &config.file;
                 let line = file.key_line(&["check", "rust", "manifest"]);
                 let built = deps::build(

@@ -43,7 +43,6 @@ impl BlockRunner for RustRunner {
             let dir = page.sandbox.tmp().join("guidebook-rust");
             let mut cx = Context {
                 run,
-                flags: &run.flags,
                 jail: &mut page.jail,
                 env: &page.env,
                 dir: &dir,

@@ -3,9 +3,11 @@
 //! `cargo bench --bench rust_blocks` writes a book of 6 pages with 10 Rust
 //! blocks each (plain blocks, hidden lines, a `fn main`, `?`, a struct and
 //! a trait, `should_panic`, `no_run`, `compile_fail`), then times, in turns
-//! in the same run, `docs-check` (`[check.rust] enable = true`) and
-//! `mdbook test` (mdBook 0.5 refuses a `[check]` table, so it reads a copy
-//! without one), and prints each one's range over the runs.
+//! in the same run, `docs-check` (`[check.rust] enable = true`), docs-check
+//! on the same book with every block `standalone_crate` (a rustc per block,
+//! what merging saves), and `mdbook test` (mdBook 0.5 refuses a `[check]`
+//! table, so it reads a copy without one), and prints each one's range over
+//! the runs.
 //!
 //! mdBook is `$MDBOOK`, else `/work/tools/bin/mdbook`, else `mdbook` on
 //! PATH; without it only docs-check is timed.
@@ -18,8 +20,8 @@ const DOCS_CHECK: &str = env!("CARGO_BIN_EXE_docs-check");
 const PAGES: usize = 6;
 const RUNS: usize = 5;
 
-/// The ten blocks of page `p`.
-fn page(p: usize) -> String {
+/// The ten blocks of page `p`; each a crate of its own with `alone`.
+fn page(p: usize, alone: bool) -> String {
     let blocks = [
         format!("```rust\nlet v: Vec<u32> = (0..{p}0).collect();\nassert_eq!(v.len(), {p}0);\n```"),
         format!("```rust\n# fn square(x: u64) -> u64 {{\n#     x * x\n# }}\nassert_eq!(square({p}), {p} * {p});\n```"),
@@ -32,15 +34,19 @@ fn page(p: usize) -> String {
         "```rust,no_run\nstd::process::exit(1);\n```".to_string(),
         "```rust,compile_fail\nlet x: u32 = \"no\";\n```".to_string(),
     ];
-    format!("# Page {p}\n\n{}\n", blocks.join("\n\n"))
+    let mut text = blocks.join("\n\n");
+    if alone {
+        text = text.replace("```rust", "```rust,standalone_crate");
+    }
+    format!("# Page {p}\n\n{text}\n")
 }
 
-fn write_book(root: &Path, book_toml: &str) {
+fn write_book(root: &Path, book_toml: &str, alone: bool) {
     std::fs::create_dir_all(root.join("src")).unwrap();
     let mut summary = String::from("# Summary\n\n");
     for p in 0..PAGES {
         summary.push_str(&format!("- [Page {p}](p{p}.md)\n"));
-        std::fs::write(root.join(format!("src/p{p}.md")), page(p)).unwrap();
+        std::fs::write(root.join(format!("src/p{p}.md")), page(p, alone)).unwrap();
     }
     std::fs::write(root.join("src/SUMMARY.md"), summary).unwrap();
     std::fs::write(root.join("book.toml"), book_toml).unwrap();
@@ -84,24 +90,31 @@ fn range(times: &[Duration]) -> String {
 fn main() {
     let dir = tempfile::tempdir().unwrap();
     let ours = dir.path().join("docs-check");
+    let alone = dir.path().join("docs-check-alone");
     let theirs = dir.path().join("mdbook");
     let edition = "[book]\ntitle = \"Bench\"\n\n[rust]\nedition = \"2021\"\n";
-    write_book(&ours, &format!("{edition}\n[check.rust]\nenable = true\n"));
-    write_book(&theirs, edition);
+    let checked = format!("{edition}\n[check.rust]\nenable = true\n");
+    write_book(&ours, &checked, false);
+    write_book(&alone, &checked, true);
+    write_book(&theirs, edition, false);
     let mdbook = mdbook();
     let jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
     println!(
         "{} Rust blocks on {PAGES} pages, {RUNS} runs each, in turns ({jobs} cores)",
         PAGES * 10
     );
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    for _ in 0..RUNS {
+    let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
+    let docs_check = |book: &Path| {
         let mut cmd = Command::new(DOCS_CHECK);
-        cmd.arg(&ours)
+        cmd.arg(book)
             .arg("--report")
-            .arg(ours.join("report.json"))
+            .arg(book.join("report.json"))
             .env("GUIDEBOOK_NETWORK", "0");
-        a.push(timed(cmd));
+        timed(cmd)
+    };
+    for _ in 0..RUNS {
+        a.push(docs_check(&ours));
+        c.push(docs_check(&alone));
         if let Some(m) = &mdbook {
             let mut cmd = Command::new(m);
             cmd.arg("test").arg(&theirs);
@@ -111,6 +124,7 @@ fn main() {
     let report = std::fs::read_to_string(ours.join("report.json")).unwrap();
     let report: serde_json::Value = serde_json::from_str(&report).unwrap();
     println!("docs-check:  {} ({})", range(&a), report["totals"]);
+    println!("docs-check, a crate per block: {}", range(&c));
     match &mdbook {
         Some(m) => println!("mdbook test: {} ({})", range(&b), m.display()),
         None => println!("mdbook test: not run (no mdbook; set MDBOOK)"),

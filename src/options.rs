@@ -74,4 +74,6 @@ pub struct CheckOptions {
     /// Library folders for Rust blocks (`-L`), relative to the current
     /// folder, besides `[check.rust] library-path`.
     pub library_path: Vec<PathBuf>,
+    /// Check only this job's share of the pages (`--partition K/N`).
+    pub partition: Option<crate::check::partition::Partition>,
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
+use guidebook::check::partition::Partition;
 use guidebook::options::{CheckOptions, ReportFormat};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -62,6 +63,15 @@ pub struct CheckArgs {
     /// `mdbook test -L`); besides [check.rust] library-path.
     #[arg(short = 'L', long = "library-path", value_name = "DIR")]
     pub library_path: Vec<PathBuf>,
+    /// Check job K of N of a CI matrix: `K/N` or `count:K/N` deals the
+    /// pages out in book order, `hash:K/N` by a hash of each page's path.
+    /// `docs-check merge` joins the jobs' reports.
+    #[arg(long, value_name = "K/N", value_parser = parse_partition)]
+    pub partition: Option<Partition>,
+}
+
+fn parse_partition(s: &str) -> Result<Partition, String> {
+    s.parse()
 }
 
 impl CheckArgs {
@@ -85,6 +95,7 @@ impl CheckArgs {
             override_input: self.override_input.clone(),
             nix: self.nix.clone(),
             library_path: self.library_path.clone(),
+            partition: self.partition,
         }
     }
 }

@@ -30,13 +30,16 @@ impl<'b> Plan<'b> {
         filter: Option<&str>,
         partition: Option<&Partition>,
     ) -> Result<Plan<'b>> {
+        let rust = book.config.check.rust.enable;
         let pages = select_pages(book, page_args)?
             .into_iter()
             .map(|p| {
                 let blocks = p
                     .blocks
                     .iter()
-                    .filter(|b| is_reported(b) && matches_filter(p, b, filter))
+                    .filter(|b| {
+                        (is_reported(b) || is_rust_test(b, rust)) && matches_filter(p, b, filter)
+                    })
                     .collect();
                 (p, blocks)
             })
@@ -81,6 +84,21 @@ pub fn is_reported(b: &CodeBlock) -> bool {
         b.kind(),
         BlockKind::Script | BlockKind::Console | BlockKind::Flake
     )
+}
+
+/// Is `b` a Rust doctest of a book that checks them (`rust`)?
+pub fn is_rust_test(b: &CodeBlock, rust: bool) -> bool {
+    kind_of(b, rust) == BlockKind::Rust
+}
+
+/// What the checker does with `b`: a Rust block is a doctest when the book
+/// checks Rust blocks (`rust`), else as its kind says.
+pub fn kind_of(b: &CodeBlock, rust: bool) -> BlockKind {
+    if rust && super::rust::attrs::is_rust(b) {
+        BlockKind::Rust
+    } else {
+        b.kind()
+    }
 }
 
 pub fn matches_filter(page: &Page, b: &CodeBlock, filter: Option<&str>) -> bool {

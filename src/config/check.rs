@@ -30,6 +30,9 @@ pub struct CheckSection {
     /// Blocks get the caller's HOME (writable) instead of one of their own.
     #[serde(default)]
     pub host_home: bool,
+    /// `[check.rust]`: the book's Rust blocks as doctests.
+    #[serde(default)]
+    pub rust: super::CheckRust,
 }
 
 /// The value of a `[check.nix]` key: one flake reference or several.
@@ -62,6 +65,7 @@ impl Default for CheckSection {
             nix: BTreeMap::new(),
             writable: Vec::new(),
             host_home: false,
+            rust: super::CheckRust::default(),
         }
     }
 }

@@ -106,6 +106,12 @@ fn diff_html(diff: &str) -> String {
     out
 }
 
+/// Does `block` get a badge: the checker runs or writes it, or the report
+/// has its result (a Rust block of a book that checks them).
+pub fn has_check(block: &CodeBlock, report: Option<&CheckReport>) -> bool {
+    block.is_checked() || report.is_some_and(|r| r.get(block).is_some())
+}
+
 /// The badge of `block` under `report` (`None`: no report).
 pub fn block_badge(report: Option<&CheckReport>, block: &CodeBlock) -> String {
     let check = report.and_then(|r| r.get(block));
@@ -155,7 +161,7 @@ pub fn verified_sentence(
 
 /// `page.checks` for a page's blocks; `None` when none is checked.
 pub fn page_checks(blocks: &[CodeBlock], report: Option<&CheckReport>) -> Option<PageChecks> {
-    let checked: Vec<&CodeBlock> = blocks.iter().filter(|b| b.is_checked()).collect();
+    let checked: Vec<&CodeBlock> = blocks.iter().filter(|b| has_check(b, report)).collect();
     if checked.is_empty() {
         return None;
     }
@@ -221,7 +227,7 @@ pub fn status_table<'a>(
         "<table class=\"check-status\">\n<thead><tr><th>Page</th><th>Line</th><th>Language</th><th>Status</th><th>Details</th></tr></thead>\n<tbody>\n",
     );
     for (url, title, blocks) in pages {
-        for block in blocks.iter().filter(|b| b.is_checked()) {
+        for block in blocks.iter().filter(|b| has_check(b, report)) {
             let check = report.and_then(|r| r.get(block));
             let (class, label) = verdict(check);
             let detail = check.and_then(BlockResult::detail).unwrap_or("");

@@ -94,7 +94,7 @@ impl<'p, 'e> Events<'p, 'e> {
         let text = block.map(|b| b.text.as_str()).unwrap_or("");
         let rule = block.map_or(HideRule::None, |b| hide_rule(b, self.hidelines));
         let html = code_block_html_hiding(lang, text, rule);
-        match block.filter(|b| b.is_checked()) {
+        match block.filter(|b| badges::has_check(b, self.report)) {
             Some(b) => {
                 let body = html.strip_suffix("</div>\n").unwrap_or(&html);
                 Some(format!(

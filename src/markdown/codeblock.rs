@@ -29,6 +29,10 @@ pub struct CodeBlock {
     /// Where the opening fence was written: the page's file, or a file it
     /// includes, and the line there. What messages name.
     pub origin: Location,
+    /// Where the block's lines were written, as runs: from its line `k`
+    /// (0-based) on, line `k + i` is line `i` after this location, until the
+    /// next run. One run unless `{{#include}}` brought lines into the block.
+    pub line_origins: Vec<(usize, Location)>,
     /// Language: the first word of the info string, lowercased.
     pub lang: String,
     /// The whole info string as written.
@@ -179,6 +183,18 @@ impl CodeBlock {
             BlockKind::File
         } else {
             BlockKind::Display
+        }
+    }
+
+    /// Where line `k` (0-based) of the block's text was written.
+    pub fn line_origin(&self, k: usize) -> Location {
+        let i = self.line_origins.partition_point(|(start, _)| *start <= k);
+        match i.checked_sub(1).and_then(|i| self.line_origins.get(i)) {
+            Some((start, at)) => Location {
+                line: at.line + (k - start),
+                ..at.clone()
+            },
+            None => Location::new(self.origin.path.clone(), self.origin.line + 1 + k),
         }
     }
 

@@ -10,7 +10,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, Parser, Tag, TagEnd};
 use super::codeblock::{CodeBlock, parse_info};
 use super::markdown_options;
 use super::walk::{Node, Spanned, walk};
-use crate::diagnostics::SourceMap;
+use crate::diagnostics::{Location, SourceMap};
 use crate::error::{Error, Result};
 use crate::source::{RawSource, Resolved, preprocess};
 
@@ -119,10 +119,21 @@ impl Page {
                                 let start = content_start(&source, range.clone());
                                 open.text_range.unwrap_or(start..start)
                             });
+                            let first = Location {
+                                line: written.line + usize::from(fenced),
+                                ..written.clone()
+                            };
+                            let line_origins = match &text_range {
+                                Some(r) if !map.is_identity() => {
+                                    line_runs(&map, &source, r.clone())
+                                }
+                                _ => vec![(0, first)],
+                            };
                             blocks.push(CodeBlock {
                                 page: path.to_path_buf(),
                                 line,
                                 origin: written,
+                                line_origins,
                                 lang,
                                 info,
                                 annotations,
@@ -249,6 +260,29 @@ impl Page {
     pub fn has_anchor(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id) || self.other_anchors.iter().any(|a| a == id)
     }
+}
+
+/// Where the lines of `source[range]` were written, as runs of lines that
+/// follow each other in one file (see [`CodeBlock::line_origins`]).
+fn line_runs(map: &SourceMap, source: &str, range: Range<usize>) -> Vec<(usize, Location)> {
+    let mut runs: Vec<(usize, Location)> = Vec::new();
+    let mut at = range.start;
+    let mut k = 0;
+    while at < range.end {
+        let here = map.locate(at);
+        let follows = runs.last().is_some_and(|(start, loc)| {
+            loc.path == here.path && loc.via == here.via && loc.line + (k - start) == here.line
+        });
+        if !follows {
+            runs.push((k, here));
+        }
+        at = match source[at..range.end].find('\n') {
+            Some(i) => at + i + 1,
+            None => range.end,
+        };
+        k += 1;
+    }
+    runs
 }
 
 /// The values of `id="…"` and `name="…"` attributes in a piece of HTML.
@@ -403,6 +437,42 @@ mod tests {
         assert_eq!(&p.text[b.text_range.clone().unwrap()], "$ echo hi\nhi\n");
         assert_eq!(p.blocks[1].lang, "");
         assert_eq!(p.blocks[1].text_range, None);
+    }
+
+    #[test]
+    fn lines_of_a_block_name_the_file_they_were_written_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        std::fs::create_dir(&src).unwrap();
+        std::fs::write(src.join("x.rs"), "fn a() {}\nfn b() {}\n").unwrap();
+        std::fs::write(
+            src.join("p.md"),
+            "# P\n\n```rust\nlet before = 1;\n{{#include x.rs}}\nlet after = 2;\n```\n",
+        )
+        .unwrap();
+        let page = crate::book::load_page(dir.path(), &src, Path::new("p.md")).unwrap();
+        let b = &page.blocks[0];
+        let show = |k| {
+            let at = b.line_origin(k);
+            format!(
+                "{}:{}",
+                at.path.file_name().unwrap().to_string_lossy(),
+                at.line
+            )
+        };
+        assert_eq!(
+            [show(0), show(1), show(2), show(3)],
+            ["p.md:4", "x.rs:1", "x.rs:2", "p.md:6"]
+        );
+        assert_eq!(b.line_origins.len(), 3);
+        assert_eq!(b.origin.line, 3);
+        // A page that includes nothing has one run, from the fence's next line.
+        let p = page_of("```rust\nlet a = 1;\nlet b = 2;\n```\n");
+        assert_eq!(p.blocks[0].line_origin(1), Location::new("content/p.md", 3));
+    }
+
+    fn page_of(src: &str) -> Page {
+        page(src).unwrap()
     }
 
     #[test]

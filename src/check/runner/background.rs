@@ -33,9 +33,13 @@ impl BlockRunner for BackgroundRunner {
             }
         }
         let session = page.host.as_ref()?;
-        let r = page
-            .background
-            .start(block.line, &block.text, session, &mut page.jail, network);
+        let r = page.background.start(
+            block.origin.line,
+            &block.text,
+            session,
+            &mut page.jail,
+            network,
+        );
         match r {
             Ok(()) => Some(BlockResult {
                 duration_ms: started.elapsed().as_millis() as u64,

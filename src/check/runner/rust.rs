@@ -127,7 +127,11 @@ impl BlockRunner for RustRunner {
                     duration_ms: ran.duration.as_millis() as u64,
                     output: Some(ran.output),
                     ..command(
-                        if ran.line > 0 { ran.line } else { block.line },
+                        if ran.line > 0 {
+                            ran.line
+                        } else {
+                            block.origin.line
+                        },
                         "(the block's program)",
                         ran.exit_code,
                         expected,

@@ -46,7 +46,7 @@ impl PageRust {
                 built.insert(
                     t.block.index,
                     Built::Failed(Failure {
-                        line: t.block.line,
+                        line: t.block.origin.line,
                         message: format!("cannot write its source: {}: {e}", cx.dir.display()),
                         output: String::new(),
                     }),
@@ -188,12 +188,12 @@ impl PageRust {
             })
         };
         if let Some(trouble) = &outcome.trouble {
-            return fail(t.block.line, trouble.clone(), String::new());
+            return fail(t.block.origin.line, trouble.clone(), String::new());
         }
         if a.compile_fail {
             if outcome.success {
                 return fail(
-                    t.block.line,
+                    t.block.origin.line,
                     "it compiled, but it is marked compile_fail".into(),
                     String::new(),
                 );
@@ -281,12 +281,12 @@ impl PageRust {
             .or_else(|| outcome.errors().next());
         let Some(d) = first else {
             let message = "rustc failed without an error message".into();
-            return (block.line, message, outcome.other.trim().into());
+            return (block.origin.line, message, outcome.other.trim().into());
         };
         let line = d
             .line
             .and_then(|l| located.source.origin(l))
-            .map_or(block.line, |(_, l)| first_code_line(block) + l);
+            .map_or(block.origin.line, |(_, l)| first_code_line(block) + l);
         let rendered: String = outcome.errors().map(|d| d.rendered.as_str()).collect();
         (line, d.headline(), self.relocate(&rendered, located))
     }

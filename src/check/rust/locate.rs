@@ -16,10 +16,11 @@ pub struct Located {
     pub source: Source,
 }
 
-/// The page line of a block's first line of code: after its fence, or its
-/// own line for an indented block (which rustdoc tests too).
+/// The line of a block's first line of code in the file its fence was
+/// written in: after its fence, or its own line for an indented block
+/// (which rustdoc tests too).
 pub fn first_code_line(block: &CodeBlock) -> usize {
-    block.line + usize::from(block.text_range.is_some())
+    block.origin.line + usize::from(block.text_range.is_some())
 }
 
 static POSITION: LazyLock<Regex> =
@@ -44,9 +45,9 @@ pub fn relocate<'b>(
                 .origin(line)
                 .and_then(|(i, l)| Some((block_of(i)?, l)))
             {
-                Some((b, l)) => {
-                    format!("{}:{}:{}", b.page.display(), first_code_line(b) + l, &c[3])
-                }
+                // The file and line the code line was written at (a file
+                // the page includes, maybe).
+                Some((b, l)) => format!("{}:{}", b.line_origin(l), &c[3]),
                 None => whole,
             }
         })

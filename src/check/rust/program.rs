@@ -51,7 +51,7 @@ pub fn run_program(
         passed: false,
         exit_code: None,
         message: Some(message),
-        line: test.block.line,
+        line: test.block.origin.line,
         output: String::new(),
         duration: Duration::ZERO,
     };
@@ -73,7 +73,7 @@ pub fn run_program(
         passed: false,
         exit_code: f.exit_code,
         message: None,
-        line: test.block.line,
+        line: test.block.origin.line,
         output,
         duration: f.duration,
     };

@@ -11,6 +11,7 @@ mod build;
 mod check;
 mod file;
 mod output;
+mod redirect;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,7 +22,8 @@ pub use book::BookSection;
 pub use build::BuildSection;
 pub use check::{CheckSection, InputRefs, MAX_TIMEOUT};
 pub use file::ConfigFile;
-pub use output::{HtmlOutput, OutputSection};
+pub use output::{FoldConfig, HtmlOutput, OutputSection, PrintConfig};
+pub use redirect::{Redirect, redirects};
 
 use crate::diagnostics::LineIndex;
 use crate::error::{Error, Result};
@@ -241,7 +243,7 @@ mod tests {
             "{:?}",
             c.warnings
         );
-        let c = parse("output.html.fold.enable = true\n").unwrap();
+        let c = parse("output.html.search.enable = true\n").unwrap();
         assert!(
             c.warnings[0].starts_with("book.toml:1:"),
             "{:?}",

@@ -35,6 +35,11 @@ pub struct BookContext {
     /// Stylesheets and scripts of `additional-css` / `additional-js`.
     pub additional_css: Vec<String>,
     pub additional_js: Vec<String>,
+    /// The book's `theme/favicon.svg` / `favicon.png`, at the site root.
+    pub favicon_svg: bool,
+    pub favicon_png: bool,
+    /// `print.html` is written (`[output.html.print] enable`).
+    pub print: bool,
 }
 
 impl BookContext {
@@ -56,6 +61,9 @@ impl BookContext {
             site_url: html.site_url.clone(),
             additional_css: urls(&html.additional_css),
             additional_js: urls(&html.additional_js),
+            favicon_svg: false,
+            favicon_png: false,
+            print: html.print.enable,
         }
     }
 }
@@ -71,6 +79,12 @@ pub struct PageContext<'a> {
     /// The page's Markdown file, relative to the book root.
     pub source_path: Option<String>,
     pub is_404: bool,
+    /// True on `print.html`, the whole book on one page.
+    pub is_print: bool,
+    /// Redirects of this page's old fragments (`[output.html.redirect]`
+    /// keys with a `#`): a JSON object from `#old` to the new URL, ready
+    /// for a script.
+    pub fragment_map: Option<String>,
     /// Results of docs-check for the page's checked blocks; `None` when
     /// the page has none.
     pub checks: Option<super::badges::PageChecks>,

@@ -18,6 +18,8 @@ pub mod live;
 pub mod lock;
 pub mod nav;
 pub mod output;
+pub mod print;
+pub mod redirect;
 pub mod search;
 mod site;
 pub mod sitemap;
@@ -73,6 +75,7 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
     let link_warnings = links::validate(&book);
     files::require_additional_files(&book)?;
     let theme = Theme::load(&book.root)?;
+    site::check_site_paths(&book, &theme)?;
     let mut report_warning = None;
     let report = match report::report_path(
         args.checks.as_deref(),
@@ -104,6 +107,7 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
         .iter()
         .cloned()
         .chain(link_warnings)
+        .chain(theme.warnings.iter().cloned())
         .chain(report_warning)
         .collect();
     if args.strict.unwrap_or(book.config.build.strict) && !warnings.is_empty() {
@@ -114,7 +118,7 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
     output::guard_dest(&dest, &book.root, &src)?;
     let staging = output::Staging::new(&dest)?;
     let out = output::SiteDir::new(staging.path());
-    let (search_index_bytes, terms, docs) = site::render_site(
+    let (search_index_bytes, terms, docs, contents) = site::render_site(
         &book,
         &theme,
         report.as_ref(),
@@ -140,6 +144,7 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
             report,
             docs,
             terms,
+            contents,
         },
     ))
 }

@@ -10,7 +10,7 @@ use super::context::{BookContext, Context, PageContext};
 use super::nav::{self, Nav};
 use super::output::SiteDir;
 use super::theme::{PAGE_TEMPLATE, Theme};
-use super::{badges, context, files, html, search, sitemap};
+use super::{badges, context, files, html, print, redirect, search, sitemap};
 use crate::book::Book;
 use crate::error::{Error, Result};
 use crate::markdown::Page;
@@ -27,6 +27,9 @@ pub(crate) struct Built {
     /// Each page's search docs, in reading order, and their terms.
     pub(crate) docs: Vec<Vec<search::Doc>>,
     pub(crate) terms: search::Terms,
+    /// Each page's content HTML, in reading order, for `print.html`
+    /// (empty when the print page is off).
+    pub(crate) contents: Vec<String>,
 }
 
 impl Built {
@@ -48,12 +51,17 @@ impl Built {
         );
         let mut fresh = Vec::new();
         for &i in indices {
-            fresh.push((i, site.page(i, &self.book.pages[i])?));
+            let (sections, content) = site.page(i, &self.book.pages[i])?;
+            if let Some(slot) = self.contents.get_mut(i) {
+                *slot = content;
+            }
+            fresh.push((i, sections));
         }
         if indices.contains(&0) {
             site.index_page()?;
         }
         site.status_page()?;
+        site.print_page(&self.contents)?;
         for (i, sections) in fresh {
             let docs = sections
                 .iter()
@@ -77,7 +85,45 @@ pub(super) struct Site<'a> {
     live_reload: Option<&'a str>,
     /// The docs-check report shown on the pages.
     pub(super) report: Option<&'a CheckReport>,
+    /// Old fragments of pages that still exist (`[output.html.redirect]`):
+    /// page URL -> the JSON map for its script.
+    fragment_maps: std::collections::BTreeMap<String, String>,
 }
+
+/// What the redirects and the print page would write, checked against the
+/// book before anything is rendered: a redirect may not replace a page or
+/// another file of the site, and no page may render to `print.html` while
+/// the print page is on.
+pub(super) fn check_site_paths(book: &Book, theme: &Theme) -> Result<redirect::Plan> {
+    let urls: Vec<String> = book
+        .pages
+        .iter()
+        .map(|p| crate::paths::page_url(&p.rel))
+        .collect();
+    if book.config.output.html.print.enable
+        && let Some(page) = book
+            .pages
+            .iter()
+            .zip(&urls)
+            .find_map(|(p, u)| (u == print::PRINT_PAGE).then_some(p))
+    {
+        return Err(Error::input(
+            &page.path,
+            1,
+            format!(
+                "this page renders to `{}`, where the whole book is printed; rename the page, or set `[output.html.print] enable = false`",
+                print::PRINT_PAGE
+            ),
+        ));
+    }
+    let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
+    redirect::plan(book, theme, &urls)
+}
+
+/// What [`render_site`] gives back: the size of the search index, the
+/// search docs of each page with their terms, and each page's content
+/// for the print page.
+pub(super) type Rendered = (usize, search::Terms, Vec<Vec<search::Doc>>, Vec<String>);
 
 /// Render the whole site into `out`; the size of the search index, and
 /// each page's search docs with their terms.
@@ -87,8 +133,9 @@ pub(super) fn render_site(
     report: Option<&CheckReport>,
     out: &SiteDir,
     live_reload: Option<&str>,
-) -> Result<(usize, search::Terms, Vec<Vec<search::Doc>>)> {
+) -> Result<Rendered> {
     let config = &book.config;
+    let plan = check_site_paths(book, theme)?;
     let site = Site::new(book, theme, report, out, live_reload);
 
     // Pages are rendered in parallel a chunk at a time, and each chunk's
@@ -96,21 +143,25 @@ pub(super) fn render_site(
     // holds the words of one chunk, not of the whole book.
     let mut terms = search::Terms::default();
     let mut docs = Vec::with_capacity(book.pages.len());
+    let mut contents = Vec::with_capacity(book.pages.len());
     let mut errors: Vec<Error> = Vec::new();
     for (c, chunk) in book.pages.chunks(RENDER_CHUNK).enumerate() {
-        let rendered: Vec<Result<Vec<search::Section>>> = chunk
+        let rendered: Vec<Result<(Vec<search::Section>, String)>> = chunk
             .par_iter()
             .enumerate()
             .map(|(j, page)| site.page(c * RENDER_CHUNK + j, page))
             .collect();
         for r in rendered {
             match r {
-                Ok(sections) => docs.push(
-                    sections
-                        .iter()
-                        .map(|s| search::Doc::new(s, &mut terms))
-                        .collect(),
-                ),
+                Ok((sections, content)) => {
+                    docs.push(
+                        sections
+                            .iter()
+                            .map(|s| search::Doc::new(s, &mut terms))
+                            .collect(),
+                    );
+                    contents.push(content);
+                }
                 Err(e) => {
                     if !errors.iter().any(|x| x.to_string() == e.to_string()) {
                         errors.push(e);
@@ -124,6 +175,8 @@ pub(super) fn render_site(
     site.index_page()?;
     site.not_found_page()?;
     site.status_page()?;
+    site.print_page(&contents)?;
+    redirect::write(book, theme, &plan, out)?;
     // The index is written while the other files are copied.
     let (index, copied) = rayon::join(
         || -> Result<usize> {
@@ -158,7 +211,7 @@ pub(super) fn render_site(
     if let Some(cname) = &config.output.html.cname {
         out.write(Path::new("CNAME"), format!("{cname}\n").as_bytes())?;
     }
-    Ok((index_bytes, terms, docs))
+    Ok((index_bytes, terms, docs, contents))
 }
 
 impl<'a> Site<'a> {
@@ -169,11 +222,29 @@ impl<'a> Site<'a> {
         out: &'a SiteDir,
         live_reload: Option<&'a str>,
     ) -> Site<'a> {
+        // Errors of the redirects were reported before rendering began.
+        let fragment_maps = check_site_paths(book, theme)
+            .map(|plan| {
+                plan.page_fragments
+                    .iter()
+                    .map(|(url, map)| (url.clone(), redirect::script_json(map)))
+                    .collect()
+            })
+            .unwrap_or_default();
         Site {
             book,
             theme,
-            nav: Nav::new(&book.summary, !book.config.output.html.no_section_label),
-            book_ctx: BookContext::new(&book.config, book.title()),
+            fragment_maps,
+            nav: Nav::new(
+                &book.summary,
+                !book.config.output.html.no_section_label,
+                &book.config.output.html.fold,
+            ),
+            book_ctx: BookContext {
+                favicon_svg: theme.favicon_svg,
+                favicon_png: theme.favicon_png,
+                ..BookContext::new(&book.config, book.title())
+            },
             generator: format!("guidebook {}", env!("CARGO_PKG_VERSION")),
             out,
             live_reload,
@@ -181,21 +252,71 @@ impl<'a> Site<'a> {
         }
     }
 
-    /// Render and write the page at reading-order index `i`; its search sections.
-    fn page(&self, i: usize, page: &Page) -> Result<Vec<search::Section>> {
+    /// Render and write the page at reading-order index `i`; its search
+    /// sections, and its content for the print page (empty when that is off).
+    fn page(&self, i: usize, page: &Page) -> Result<(Vec<search::Section>, String)> {
         let link = &self.nav.pages[i];
         let events = page.events_with(self.book.config.render_options());
-        let html = self.render_page(page, &events, &link.title, &link.url, Some(i), None)?;
+        let content = html::render_events(page, &events, self.report);
+        let kept = if self.book.config.output.html.print.enable {
+            content.clone()
+        } else {
+            String::new()
+        };
+        let html = self.render_page(page, content, &link.title, &link.url, Some(i), None)?;
         self.out.write(Path::new(&link.url), html.as_bytes())?;
         drop(html);
-        Ok(search::sections_of(page, &events, &link.title, &link.url))
+        Ok((
+            search::sections_of(page, &events, &link.title, &link.url),
+            kept,
+        ))
     }
 
-    /// The full HTML of a page. `root` overrides the prefix to the site root.
+    /// `print.html` from the pages' `contents`, in reading order, when
+    /// `[output.html.print]` is on.
+    pub(super) fn print_page(&self, contents: &[String]) -> Result<()> {
+        let config = &self.book.config.output.html.print;
+        if !config.enable {
+            return Ok(());
+        }
+        let chapters = self
+            .nav
+            .pages
+            .iter()
+            .zip(contents)
+            .map(|(link, html)| print::Chapter {
+                url: &link.url,
+                title: &link.title,
+                html: html.clone(),
+            })
+            .collect();
+        let content = print::print_content(chapters, config.page_break)?;
+        let html = self.render_content(
+            PageContext {
+                title: &self.book_ctx.title,
+                url: print::PRINT_PAGE,
+                content,
+                toc: Vec::new(),
+                edit_url: None,
+                source_path: None,
+                is_404: false,
+                is_print: true,
+                fragment_map: None,
+                checks: None,
+            },
+            None,
+            None,
+        )?;
+        self.out
+            .write(Path::new(print::PRINT_PAGE), html.as_bytes())
+    }
+
+    /// The full HTML of a page around its `content`. `root` overrides the
+    /// prefix to the site root.
     pub(super) fn render_page(
         &self,
         page: &Page,
-        events: &[crate::markdown::walk::Spanned<'_>],
+        content: String,
         title: &str,
         url: &str,
         index: Option<usize>,
@@ -213,13 +334,19 @@ impl<'a> Site<'a> {
             PageContext {
                 title,
                 url,
-                content: html::render_events(page, events, self.report),
+                content,
                 toc: context::toc(page),
                 edit_url: source_path
                     .as_deref()
                     .and_then(|p| context::edit_url(config, p)),
                 source_path,
                 is_404,
+                is_print: false,
+                fragment_map: if is_404 {
+                    None
+                } else {
+                    self.fragment_maps.get(url).cloned()
+                },
                 checks,
             },
             index,

@@ -765,7 +765,7 @@ fn redirect_clashes_and_pages_fail_at_their_book_toml_line() {
     let text = read(&toml);
     fs::write(
         &toml,
-        format!("{text}\"/intro.html\" = \"guide/index.html\"\n\"/images/logo.svg\" = \"x.html\"\n\"/print.html\" = \"x.html\"\n"),
+        format!("{text}\"/intro.html\" = \"guide/index.html\"\n\"/images/logo.svg\" = \"x.html\"\n\"/print.html\" = \"x.html\"\n\"/plain.html/old.html\" = \"x.html\"\n\"/guide\" = \"x.html\"\n"),
     )
     .unwrap();
     let (code, stderr) = build(&root, &dir2.path().join("site"));
@@ -774,6 +774,8 @@ fn redirect_clashes_and_pages_fail_at_their_book_toml_line() {
         "book.toml:21: redirect `/intro.html`: `intro.html` is a page of the book (SUMMARY.md); remove the redirect or the page",
         "book.toml:22: redirect `/images/logo.svg`: `images/logo.svg` is a file the build writes",
         "book.toml:23: redirect `/print.html`: `print.html` is a file the build writes",
+        "book.toml:24: redirect `/plain.html/old.html`: `plain.html` is a file of the site, so `plain.html/old.html` cannot be written inside it",
+        "book.toml:25: redirect `/guide`: `guide` is a folder of the site",
     ] {
         assert!(stderr.contains(e), "expected `{e}` in:\n{stderr}");
     }
@@ -807,4 +809,96 @@ fn print_page_can_be_turned_off() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!dest.join("print.html").exists());
     assert!(!read(&dest.join("intro.html")).contains("print.html"));
+}
+
+/// mdBook's own test books, when `../shared/mdbook-testsuite` is there.
+fn mdbook_testsuite() -> Option<PathBuf> {
+    let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/mdbook-testsuite");
+    if suite.is_dir() {
+        Some(suite)
+    } else {
+        eprintln!("skipped: no mdBook test books at {}", suite.display());
+        None
+    }
+}
+
+/// The `id`s, and the set of link targets (entities decoded), of `html`.
+fn ids_and_links(html: &str) -> (Vec<String>, std::collections::BTreeSet<String>) {
+    let ids = ids_of(html).into_iter().map(str::to_string).collect();
+    let link = regex::Regex::new(r#"\b(?:href|src)="([^"]*)""#).unwrap();
+    let links = link
+        .captures_iter(html)
+        .map(|c| c[1].replace("&amp;", "&"))
+        .collect();
+    (ids, links)
+}
+
+/// print.html of mdBook's print books has mdBook's ids, in mdBook's order,
+/// and the same link targets (mdBook's theme markup aside).
+#[test]
+fn print_page_matches_mdbook_ids_and_links() {
+    let Some(suite) = mdbook_testsuite() else {
+        return;
+    };
+    for name in ["duplicate_ids", "relative_links", "chapter_no_h1"] {
+        let book = suite.join("print").join(name);
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("site");
+        let (code, stderr) = build(&book, &dest);
+        assert_eq!(code, 0, "{name}: {stderr}");
+        let print = read(&dest.join("print.html"));
+        let start = print.find("<article class=\"content\">").unwrap() + 25;
+        let ours = ids_and_links(&print[start..print.find("</article>").unwrap()]);
+        let theirs = ids_and_links(&read(&book.join("expected/print.html")));
+        assert_eq!(ours, theirs, "{name}");
+    }
+}
+
+/// mdBook's redirect books: the same pages, targets and fragment maps, and
+/// a failure where mdBook fails, at the book.toml line.
+#[test]
+fn redirects_match_mdbook() {
+    let Some(suite) = mdbook_testsuite() else {
+        return;
+    };
+    let book = suite.join("redirects/redirects_are_emitted_correctly");
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("site");
+    let (code, stderr) = build(&book, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    let url = regex::Regex::new(r#"content="0; URL=([^"]*)""#).unwrap();
+    let theirs_map = regex::Regex::new(r"fragmentMap =\s*(\{[^}]*\})").unwrap();
+    let ours_map = regex::Regex::new(r"var map = (\{[^}]*\})").unwrap();
+    for page in ["overview.html", "nested/page.html"] {
+        let ours = read(&dest.join(page));
+        let theirs = read(&book.join("expected").join(page));
+        assert_eq!(
+            url.captures(&ours).unwrap()[1],
+            url.captures(&theirs).unwrap()[1],
+            "{page}"
+        );
+        assert_eq!(
+            ours_map.captures(&ours).unwrap()[1],
+            theirs_map.captures(&theirs).unwrap()[1],
+            "{page}"
+        );
+    }
+    for (name, message) in [
+        (
+            "redirect_existing_page",
+            "book.toml:5: redirect `/chapter_1.html`: `chapter_1.html` is a page of the book",
+        ),
+        (
+            "redirect_removed_with_fragments_only",
+            "book.toml:5: redirect `/old-file.html#foo`: `old-file.html` has only keys with a `#fragment`",
+        ),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        let (code, stderr) = build(
+            &suite.join("redirects").join(name),
+            &out.path().join("site"),
+        );
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert!(stderr.contains(message), "{name}: {stderr}");
+    }
 }

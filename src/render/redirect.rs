@@ -56,6 +56,22 @@ pub fn plan(book: &Book, theme: &Theme, pages: &[&str]) -> Result<Plan> {
     for r in redirects(config) {
         by_path.entry(r.path.clone()).or_default().push(r);
     }
+    // Every path the site will hold, to find a redirect written where a
+    // folder of the site is, or inside a file of it.
+    let html = &config.output.html;
+    let site_files: HashSet<String> = pages
+        .iter()
+        .copied()
+        .chain(written.iter().copied())
+        .map(str::to_string)
+        .chain(by_path.keys().cloned())
+        .chain(
+            html.additional_css
+                .iter()
+                .chain(&html.additional_js)
+                .map(|f| crate::paths::url_path(&crate::paths::normalize(f))),
+        )
+        .collect();
     let error = |r: &Redirect, message: String| {
         Error::input(
             &config.file.shown,
@@ -82,6 +98,10 @@ pub fn plan(book: &Book, theme: &Theme, pages: &[&str]) -> Result<Plan> {
                     plan.page_fragments.insert(path, fragments);
                 }
             }
+            continue;
+        }
+        if let Some(message) = overlap(&path, &site_files, &src) {
+            errors.push(error(&entries[0], message));
             continue;
         }
         let source_file = src.join(&path);
@@ -112,6 +132,29 @@ pub fn plan(book: &Book, theme: &Theme, pages: &[&str]) -> Result<Plan> {
     }
     Error::from_many(errors)?;
     Ok(plan)
+}
+
+/// Why `path` cannot be written beside the other files of the site: one
+/// of its folders is a file of the site, or it is a folder of the site.
+fn overlap(path: &str, site_files: &HashSet<String>, src: &Path) -> Option<String> {
+    let is_file = |p: &str| site_files.contains(p) || src.join(p).is_file();
+    let mut at = 0;
+    while let Some(i) = path[at..].find('/') {
+        let folder = &path[..at + i];
+        if is_file(folder) {
+            return Some(format!(
+                "`{folder}` is a file of the site, so `{path}` cannot be written inside it"
+            ));
+        }
+        at += i + 1;
+    }
+    let inside = format!("{path}/");
+    if src.join(path).is_dir() || site_files.iter().any(|f| f.starts_with(&inside)) {
+        return Some(format!(
+            "`{path}` is a folder of the site; name the old page's file, like `/{path}/index.html`"
+        ));
+    }
+    None
 }
 
 /// Files the build writes besides the pages and the book's own files.

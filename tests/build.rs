@@ -902,3 +902,27 @@ fn redirects_match_mdbook() {
         assert!(stderr.contains(message), "{name}: {stderr}");
     }
 }
+
+/// With `site-url` a path, as mdBook books often give it, the 404 page and
+/// the canonical links start from it.
+#[test]
+fn site_url_as_a_path_roots_the_404_page_and_canonical_links() {
+    let (dir, root) = copy_of("mdbook-html");
+    let toml = root.join("book.toml");
+    let text = read(&toml).replace("[output.html]\n", "[output.html]\nsite-url = \"/docs\"\n");
+    fs::write(&toml, text).unwrap();
+    let dest = dir.path().join("site");
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    let not_found = read(&dest.join("404.html"));
+    for needle in [
+        "<base href=\"/docs/\">",
+        "href=\"/docs/css/guidebook.css\"",
+        "href=\"/docs/guide/index.html\"",
+        "href=\"/docs/print.html\"",
+    ] {
+        assert!(not_found.contains(needle), "404.html lacks {needle}");
+    }
+    let details = read(&dest.join("guide/details.html"));
+    assert!(details.contains("<link rel=\"canonical\" href=\"/docs/guide/details.html\">"));
+}

@@ -32,6 +32,9 @@ pub struct BookContext {
     pub default_theme: &'static str,
     pub git_repository_url: Option<String>,
     pub site_url: Option<String>,
+    /// `site_url` ending in exactly one `/`: `https://example.org/docs/`
+    /// or `/docs/`, to put before a page's URL.
+    pub site_root: Option<String>,
     /// Stylesheets and scripts of `additional-css` / `additional-js`.
     pub additional_css: Vec<String>,
     pub additional_js: Vec<String>,
@@ -59,6 +62,7 @@ impl BookContext {
             default_theme: config.default_theme(),
             git_repository_url: html.git_repository_url.clone(),
             site_url: html.site_url.clone(),
+            site_root: html.site_url.as_deref().map(site_root),
             additional_css: urls(&html.additional_css),
             additional_js: urls(&html.additional_js),
             favicon_svg: false,
@@ -66,6 +70,11 @@ impl BookContext {
             print: html.print.enable,
         }
     }
+}
+
+/// `site_url` ending in exactly one `/`.
+pub fn site_root(site_url: &str) -> String {
+    format!("{}/", site_url.trim_end_matches('/'))
 }
 
 #[derive(Debug, Serialize)]

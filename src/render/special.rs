@@ -69,7 +69,7 @@ impl Site<'_> {
         // links start from the site URL; without `site-url`, from `/`, as
         // mdBook's do.
         let root = match &config.output.html.site_url {
-            Some(url) => format!("{}/", url.trim_end_matches('/')),
+            Some(url) => super::context::site_root(url),
             None => "/".to_string(),
         };
         let events = page.events_with(self.book.config.render_options());

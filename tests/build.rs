@@ -926,3 +926,57 @@ fn site_url_as_a_path_roots_the_404_page_and_canonical_links() {
     let details = read(&dest.join("guide/details.html"));
     assert!(details.contains("<link rel=\"canonical\" href=\"/docs/guide/details.html\">"));
 }
+
+/// The `mdbook` to compare with: `$MDBOOK`, else `mdbook` on `PATH`.
+fn mdbook() -> Option<PathBuf> {
+    let found = std::env::var_os("MDBOOK").map(PathBuf::from).or_else(|| {
+        std::env::split_paths(&std::env::var_os("PATH")?)
+            .map(|dir| dir.join("mdbook"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        eprintln!("skipped: no mdbook ($MDBOOK or on PATH) to compare with");
+    }
+    found
+}
+
+/// mdBook and guidebook build the mdbook-html fixture's print.html with the
+/// same ids and link targets, and the same redirect pages.
+#[test]
+fn print_page_and_redirects_match_mdbook_of_the_same_book() {
+    let Some(mdbook) = mdbook() else {
+        return;
+    };
+    let (dir, root) = copy_of("mdbook-html");
+    let theirs = dir.path().join("mdbook-site");
+    let out = std::process::Command::new(&mdbook)
+        .arg("build")
+        .arg(&root)
+        .arg("--dest-dir")
+        .arg(&theirs)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ours = dir.path().join("site");
+    let (code, stderr) = build(&root, &ours);
+    assert_eq!(code, 0, "{stderr}");
+    let print = read(&ours.join("print.html"));
+    let start = print.find("<article class=\"content\">").unwrap() + 25;
+    let article = &print[start..print.find("</article>").unwrap()];
+    let mdbook_print = read(&theirs.join("print.html"));
+    // The fixture's own index.hbs makes mdBook's page its content alone.
+    assert_eq!(ids_and_links(article), ids_and_links(&mdbook_print));
+    let url = regex::Regex::new(r#"content="0; URL=([^"]*)""#).unwrap();
+    for page in ["old/start.html", "gone.html"] {
+        let (a, b) = (read(&ours.join(page)), read(&theirs.join(page)));
+        assert_eq!(
+            url.captures(&a).unwrap()[1],
+            url.captures(&b).unwrap()[1],
+            "{page}"
+        );
+    }
+}

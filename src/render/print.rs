@@ -32,7 +32,7 @@ pub struct Chapter<'a> {
     pub url: &'a str,
     pub title: &'a str,
     /// The HTML of its content.
-    pub html: String,
+    pub html: &'a str,
 }
 
 /// The content of the print page: every chapter, in order, rewritten (see
@@ -84,7 +84,7 @@ fn unique_ids(
     // None: no heading seen yet; Some(None): the first was not an h1 with an id.
     let top: RefCell<Option<Option<String>>> = RefCell::new(None);
     let html = rewrite_str(
-        &chapter.html,
+        chapter.html,
         RewriteStrSettings::new()
             .with_strict(false)
             .with_enable_esi_tags(false)
@@ -197,12 +197,8 @@ fn rewrite_links(
 mod tests {
     use super::*;
 
-    fn chapter<'a>(url: &'a str, title: &'a str, html: &str) -> Chapter<'a> {
-        Chapter {
-            url,
-            title,
-            html: html.to_string(),
-        }
+    fn chapter<'a>(url: &'a str, title: &'a str, html: &'a str) -> Chapter<'a> {
+        Chapter { url, title, html }
     }
 
     #[test]

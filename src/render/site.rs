@@ -48,7 +48,7 @@ impl Built {
             self.report.as_ref(),
             out,
             live_reload,
-        );
+        )?;
         let mut fresh = Vec::new();
         for &i in indices {
             let (sections, content) = site.page(i, &self.book.pages[i])?;
@@ -85,8 +85,10 @@ pub(super) struct Site<'a> {
     live_reload: Option<&'a str>,
     /// The docs-check report shown on the pages.
     pub(super) report: Option<&'a CheckReport>,
-    /// Old fragments of pages that still exist (`[output.html.redirect]`):
-    /// page URL -> the JSON map for its script.
+    /// What `[output.html.redirect]` writes.
+    redirects: redirect::Plan,
+    /// Old fragments of pages that still exist: page URL -> the JSON map
+    /// for its script.
     fragment_maps: std::collections::BTreeMap<String, String>,
 }
 
@@ -135,8 +137,7 @@ pub(super) fn render_site(
     live_reload: Option<&str>,
 ) -> Result<Rendered> {
     let config = &book.config;
-    let plan = check_site_paths(book, theme)?;
-    let site = Site::new(book, theme, report, out, live_reload);
+    let site = Site::new(book, theme, report, out, live_reload)?;
 
     // Pages are rendered in parallel a chunk at a time, and each chunk's
     // search sections become docs of term numbers at once, so that memory
@@ -176,7 +177,7 @@ pub(super) fn render_site(
     site.not_found_page()?;
     site.status_page()?;
     site.print_page(&contents)?;
-    redirect::write(book, theme, &plan, out)?;
+    redirect::write(book, theme, &site.redirects, out)?;
     // The index is written while the other files are copied.
     let (index, copied) = rayon::join(
         || -> Result<usize> {
@@ -221,19 +222,17 @@ impl<'a> Site<'a> {
         report: Option<&'a CheckReport>,
         out: &'a SiteDir,
         live_reload: Option<&'a str>,
-    ) -> Site<'a> {
-        // Errors of the redirects were reported before rendering began.
-        let fragment_maps = check_site_paths(book, theme)
-            .map(|plan| {
-                plan.page_fragments
-                    .iter()
-                    .map(|(url, map)| (url.clone(), redirect::script_json(map)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Site {
+    ) -> Result<Site<'a>> {
+        let redirects = check_site_paths(book, theme)?;
+        let fragment_maps = redirects
+            .page_fragments
+            .iter()
+            .map(|(url, map)| (url.clone(), redirect::script_json(map)))
+            .collect();
+        Ok(Site {
             book,
             theme,
+            redirects,
             fragment_maps,
             nav: Nav::new(
                 &book.summary,
@@ -249,7 +248,7 @@ impl<'a> Site<'a> {
             out,
             live_reload,
             report,
-        }
+        })
     }
 
     /// Render and write the page at reading-order index `i`; its search
@@ -287,7 +286,7 @@ impl<'a> Site<'a> {
             .map(|(link, html)| print::Chapter {
                 url: &link.url,
                 title: &link.title,
-                html: html.clone(),
+                html,
             })
             .collect();
         let content = print::print_content(chapters, config.page_break)?;

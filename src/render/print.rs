@@ -17,7 +17,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use lol_html::{RewriteStrSettings, element, rewrite_str};
+use lol_html::{HtmlRewriter, Settings, element};
 
 use super::escape::escape_html;
 use crate::error::{Error, Result};
@@ -35,29 +35,60 @@ pub struct Chapter<'a> {
     pub html: &'a str,
 }
 
+/// What the first pass learns of a chapter.
+#[derive(Default)]
+struct Ids {
+    /// The new id of each element with an id, in document order.
+    new: Vec<String>,
+    /// Old id -> new id, where they differ.
+    changed: HashMap<String, String>,
+    /// The id of the chapter's top: its first heading's, when that is an
+    /// `<h1 id>`; else one made from its title, for a new `<h1>`.
+    top: String,
+    /// The chapter has no `<h1 id>` to start with: one is put in front.
+    new_top: bool,
+}
+
 /// The content of the print page: every chapter, in order, rewritten (see
 /// the module documentation); with `page_break`, each chapter after the
 /// first starts a printed page.
-pub fn print_content(chapters: Vec<Chapter<'_>>, page_break: bool) -> Result<String> {
+///
+/// Two passes, as mdBook makes them: the first reads every id of the book
+/// (so that a link can lead to a later chapter), the second writes.
+pub fn print_content(chapters: &[Chapter<'_>], page_break: bool) -> Result<String> {
     let mut used = HashSet::new();
-    // Chapter URL -> (old id -> new id), and the id of each chapter's top.
-    let mut remap: HashMap<&str, HashMap<String, String>> = HashMap::new();
-    let mut tops: HashMap<&str, String> = HashMap::new();
-    let mut unique = Vec::with_capacity(chapters.len());
-    for chapter in &chapters {
-        let (html, ids, top) = unique_ids(chapter, &mut used)?;
-        remap.insert(chapter.url, ids);
-        tops.insert(chapter.url, top);
-        unique.push(html);
+    let mut ids = Vec::with_capacity(chapters.len());
+    for chapter in chapters {
+        ids.push(scan(chapter, &mut used)?);
     }
-    let mut out = String::new();
-    for (chapter, html) in chapters.iter().zip(unique) {
-        if !out.is_empty() && page_break {
-            out.push_str("<div class=\"print-page-break\" aria-hidden=\"true\"></div>\n");
+    // As mdBook does, the tops made from titles come after every id.
+    for (chapter, ids) in chapters.iter().zip(&mut ids) {
+        if ids.new_top {
+            let slug = crate::markdown::page::slug(chapter.title);
+            let base = if slug.is_empty() { "chapter" } else { &slug };
+            ids.top = unique_id(base, &mut used);
         }
-        out.push_str(&rewrite_links(chapter.url, &html, &remap, &tops)?);
     }
-    Ok(out)
+    let by_url: HashMap<&str, &Ids> = chapters.iter().map(|c| c.url).zip(&ids).collect();
+    let mut out = Vec::with_capacity(chapters.iter().map(|c| c.html.len() + 100).sum());
+    for (n, (chapter, ids)) in chapters.iter().zip(&ids).enumerate() {
+        if n > 0 && page_break {
+            out.extend_from_slice(b"<div class=\"print-page-break\" aria-hidden=\"true\"></div>\n");
+        }
+        if ids.new_top {
+            let id = escape_html(&ids.top);
+            out.extend_from_slice(
+                format!(
+                    "<h1 id=\"{id}\"><a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>{}</h1>\n",
+                    escape_html(chapter.title)
+                )
+                .as_bytes(),
+            );
+        }
+        write(chapter, ids, &by_url, &mut out)?;
+    }
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// `id` itself when unused, else `id-1`, `id-2` ...: the first free one,
@@ -72,34 +103,31 @@ fn unique_id(id: &str, used: &mut HashSet<String>) -> String {
         .unwrap_or_default()
 }
 
-/// The chapter's HTML with ids unique in `used`; the ids it changed, and
-/// the id of its top (its first heading when that is an `<h1 id>`, else a
-/// new `<h1>` with its title put in front).
-fn unique_ids(
-    chapter: &Chapter<'_>,
-    used: &mut HashSet<String>,
-) -> Result<(String, HashMap<String, String>, String)> {
+fn rewrite_error(url: &str, e: impl std::fmt::Display) -> Error {
+    Error::Other(format!("{PRINT_PAGE}: chapter `{url}`: {e}"))
+}
+
+/// The first pass over a chapter: its ids made unique in `used`, and
+/// whether it starts with an `<h1 id>`.
+fn scan(chapter: &Chapter<'_>, used: &mut HashSet<String>) -> Result<Ids> {
     let used = RefCell::new(used);
-    let changed = RefCell::new(HashMap::new());
+    let ids = RefCell::new(Ids::default());
     // None: no heading seen yet; Some(None): the first was not an h1 with an id.
     let top: RefCell<Option<Option<String>>> = RefCell::new(None);
-    let html = rewrite_str(
-        chapter.html,
-        RewriteStrSettings::new()
+    let mut rewriter = HtmlRewriter::new(
+        Settings::new()
             .with_strict(false)
             .with_enable_esi_tags(false)
-            .append_element_content_handler(element!("*", |el| {
-                let new_id = match el.get_attribute("id") {
-                    Some(id) => {
-                        let new = unique_id(&id, &mut used.borrow_mut());
-                        if new != id {
-                            el.set_attribute("id", &new)?;
-                            changed.borrow_mut().insert(id, new.clone());
-                        }
-                        Some(new)
+            .append_element_content_handler(element!("[id], h1, h2, h3, h4, h5, h6", |el| {
+                let new_id = el.get_attribute("id").map(|id| {
+                    let new = unique_id(&id, &mut used.borrow_mut());
+                    let mut ids = ids.borrow_mut();
+                    ids.new.push(new.clone());
+                    if new != id {
+                        ids.changed.insert(id, new.clone());
                     }
-                    None => None,
-                };
+                    new
+                });
                 let name = el.tag_name();
                 let mut top = top.borrow_mut();
                 if top.is_none() && matches!(name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
@@ -108,33 +136,29 @@ fn unique_ids(
                 }
                 Ok(())
             })),
-    )
-    .map_err(|e| Error::Other(format!("{PRINT_PAGE}: chapter `{}`: {e}", chapter.url)))?;
-    let (html, top) = match top.into_inner().flatten() {
-        Some(id) => (html, id),
-        None => {
-            let slug = crate::markdown::page::slug(chapter.title);
-            let base = if slug.is_empty() { "chapter" } else { &slug };
-            let id = escape_html(&unique_id(base, &mut used.borrow_mut()));
-            (
-                format!(
-                    "<h1 id=\"{id}\"><a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>{}</h1>\n{html}",
-                    escape_html(chapter.title)
-                ),
-                id,
-            )
-        }
-    };
-    Ok((html, changed.into_inner(), top))
+        |_: &[u8]| {},
+    );
+    rewriter
+        .write(chapter.html.as_bytes())
+        .and_then(|()| rewriter.end())
+        .map_err(|e| rewrite_error(chapter.url, e))?;
+    let mut ids = ids.into_inner();
+    match top.into_inner().flatten() {
+        Some(id) => ids.top = id,
+        None => ids.new_top = true,
+    }
+    Ok(ids)
 }
 
-/// Links of one chapter rewritten for the print page.
-fn rewrite_links(
-    url: &str,
-    html: &str,
-    remap: &HashMap<&str, HashMap<String, String>>,
-    tops: &HashMap<&str, String>,
-) -> Result<String> {
+/// The second pass over a chapter: its HTML with the new ids and its links
+/// rewritten for the print page, appended to `out`.
+fn write(
+    chapter: &Chapter<'_>,
+    ids: &Ids,
+    by_url: &HashMap<&str, &Ids>,
+    out: &mut Vec<u8>,
+) -> Result<()> {
+    let url = chapter.url;
     let base = Path::new(url).parent().unwrap_or(Path::new(""));
     let rewrite = |dest: &str| -> Option<String> {
         if is_external(dest) || dest.starts_with('/') {
@@ -151,7 +175,7 @@ fn rewrite_links(
         } else {
             url_path(&normalize(&base.join(percent_decode(&page_path))))
         };
-        let Some(top) = tops.get(target.as_str()) else {
+        let Some(chapter) = by_url.get(target.as_str()) else {
             // Not a chapter: the same file, seen from the site root.
             if path.is_empty() {
                 return None;
@@ -164,15 +188,12 @@ fn rewrite_links(
             return Some(link);
         };
         let id = match anchor {
-            Some(anchor) => remap
-                .get(target.as_str())
-                .and_then(|ids| ids.get(anchor))
-                .map_or(anchor, String::as_str),
-            None => top.as_str(),
+            Some(anchor) => chapter.changed.get(anchor).map_or(anchor, String::as_str),
+            None => chapter.top.as_str(),
         };
         Some(format!("#{id}"))
     };
-    let handler = |attr: &'static str| {
+    let link = |attr: &'static str| {
         move |el: &mut lol_html::html_content::Element<'_, '_>| -> lol_html::HandlerResult {
             if let Some(dest) = el.get_attribute(attr)
                 && let Some(new) = rewrite(&dest)
@@ -182,15 +203,27 @@ fn rewrite_links(
             Ok(())
         }
     };
-    rewrite_str(
-        html,
-        RewriteStrSettings::new()
+    let mut next_id = ids.new.iter();
+    let mut rewriter = HtmlRewriter::new(
+        Settings::new()
             .with_strict(false)
             .with_enable_esi_tags(false)
-            .append_element_content_handler(element!("a[href]", handler("href")))
-            .append_element_content_handler(element!("img[src]", handler("src"))),
-    )
-    .map_err(|e| Error::Other(format!("{PRINT_PAGE}: chapter `{url}`: {e}")))
+            .append_element_content_handler(element!("[id]", |el| {
+                if let Some(new) = next_id.next()
+                    && el.get_attribute("id").is_some_and(|id| id != *new)
+                {
+                    el.set_attribute("id", new)?;
+                }
+                Ok(())
+            }))
+            .append_element_content_handler(element!("a[href]", link("href")))
+            .append_element_content_handler(element!("img[src]", link("src"))),
+        |c: &[u8]| out.extend_from_slice(c),
+    );
+    rewriter
+        .write(chapter.html.as_bytes())
+        .and_then(|()| rewriter.end())
+        .map_err(|e| rewrite_error(url, e))
 }
 
 #[cfg(test)]
@@ -204,7 +237,7 @@ mod tests {
     #[test]
     fn ids_are_unique_and_links_follow_them() {
         let out = print_content(
-            vec![
+            &[
                 chapter(
                     "a.html",
                     "A",
@@ -230,7 +263,7 @@ mod tests {
     #[test]
     fn a_chapter_without_h1_gets_one_and_other_links_start_from_the_root() {
         let out = print_content(
-            vec![
+            &[
                 chapter(
                     "first/index.html",
                     "First one",

@@ -278,7 +278,7 @@ impl<'a> Site<'a> {
         if !config.enable {
             return Ok(());
         }
-        let chapters = self
+        let chapters: Vec<print::Chapter<'_>> = self
             .nav
             .pages
             .iter()
@@ -289,7 +289,7 @@ impl<'a> Site<'a> {
                 html,
             })
             .collect();
-        let content = print::print_content(chapters, config.page_break)?;
+        let content = print::print_content(&chapters, config.page_break)?;
         let html = self.render_content(
             PageContext {
                 title: &self.book_ctx.title,

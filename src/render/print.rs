@@ -56,6 +56,14 @@ struct Ids {
 /// Two passes, as mdBook makes them: the first reads every id of the book
 /// (so that a link can lead to a later chapter), the second writes.
 pub fn print_content(chapters: &[Chapter<'_>], page_break: bool) -> Result<String> {
+    let mut out = Vec::new();
+    print_into(chapters, page_break, &mut out)?;
+    Ok(String::from_utf8(out)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+}
+
+/// [`print_content`], appended to `out`.
+pub fn print_into(chapters: &[Chapter<'_>], page_break: bool, out: &mut Vec<u8>) -> Result<()> {
     let mut used = HashSet::new();
     let mut ids = Vec::with_capacity(chapters.len());
     for chapter in chapters {
@@ -70,7 +78,7 @@ pub fn print_content(chapters: &[Chapter<'_>], page_break: bool) -> Result<Strin
         }
     }
     let by_url: HashMap<&str, &Ids> = chapters.iter().map(|c| c.url).zip(&ids).collect();
-    let mut out = Vec::with_capacity(chapters.iter().map(|c| c.html.len() + 100).sum());
+    out.reserve(chapters.iter().map(|c| c.html.len() + 100).sum());
     for (n, (chapter, ids)) in chapters.iter().zip(&ids).enumerate() {
         if n > 0 && page_break {
             out.extend_from_slice(b"<div class=\"print-page-break\" aria-hidden=\"true\"></div>\n");
@@ -85,10 +93,9 @@ pub fn print_content(chapters: &[Chapter<'_>], page_break: bool) -> Result<Strin
                 .as_bytes(),
             );
         }
-        write(chapter, ids, &by_url, &mut out)?;
+        write(chapter, ids, &by_url, out)?;
     }
-    Ok(String::from_utf8(out)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    Ok(())
 }
 
 /// `id` itself when unused, else `id-1`, `id-2` ...: the first free one,

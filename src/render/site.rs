@@ -289,12 +289,14 @@ impl<'a> Site<'a> {
                 html,
             })
             .collect();
-        let content = print::print_content(&chapters, config.page_break)?;
-        let html = self.render_content(
+        // The template is rendered around a placeholder, and the book put
+        // in its place: the template engine would copy the whole book twice.
+        const SLOT: &str = "\u{1}guidebook-print-content\u{1}";
+        let frame = self.render_content(
             PageContext {
                 title: &self.book_ctx.title,
                 url: print::PRINT_PAGE,
-                content,
+                content: SLOT.to_string(),
                 toc: Vec::new(),
                 edit_url: None,
                 source_path: None,
@@ -306,8 +308,17 @@ impl<'a> Site<'a> {
             None,
             None,
         )?;
-        self.out
-            .write(Path::new(print::PRINT_PAGE), html.as_bytes())
+        let html = match frame.split_once(SLOT) {
+            Some((head, tail)) => {
+                let mut html = head.as_bytes().to_vec();
+                print::print_into(&chapters, config.page_break, &mut html)?;
+                html.extend_from_slice(tail.as_bytes());
+                html
+            }
+            // A template that does not show the content.
+            None => frame.into_bytes(),
+        };
+        self.out.write(Path::new(print::PRINT_PAGE), &html)
     }
 
     /// The full HTML of a page around its `content`. `root` overrides the

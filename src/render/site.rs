@@ -176,14 +176,19 @@ pub(super) fn render_site(
     site.index_page()?;
     site.not_found_page()?;
     site.status_page()?;
-    site.print_page(&contents)?;
     redirect::write(book, theme, &site.redirects, out)?;
-    // The index is written while the other files are copied.
-    let (index, copied) = rayon::join(
-        || -> Result<usize> {
-            let index = search::index_js(&terms, docs.iter().flatten());
-            out.write(Path::new("searchindex.js"), index.as_bytes())?;
-            Ok(index.len())
+    // The index and the print page are written while the other files are
+    // copied.
+    let ((index, printed), copied) = rayon::join(
+        || {
+            rayon::join(
+                || -> Result<usize> {
+                    let index = search::index_js(&terms, docs.iter().flatten());
+                    out.write(Path::new("searchindex.js"), index.as_bytes())?;
+                    Ok(index.len())
+                },
+                || site.print_page(&contents),
+            )
         },
         || -> Result<()> {
             files::assets(site.theme, out)?;
@@ -192,6 +197,7 @@ pub(super) fn render_site(
         },
     );
     let index_bytes = index?;
+    printed?;
     copied?;
     for file in config
         .output

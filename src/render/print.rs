@@ -64,7 +64,7 @@ pub fn print_content(chapters: &[Chapter<'_>], page_break: bool) -> Result<Strin
 
 /// [`print_content`], appended to `out`.
 pub fn print_into(chapters: &[Chapter<'_>], page_break: bool, out: &mut Vec<u8>) -> Result<()> {
-    let mut used = HashSet::new();
+    let mut used = Used::default();
     let mut ids = Vec::with_capacity(chapters.len());
     for chapter in chapters {
         ids.push(scan(chapter, &mut used)?);
@@ -98,16 +98,28 @@ pub fn print_into(chapters: &[Chapter<'_>], page_break: bool, out: &mut Vec<u8>)
     Ok(())
 }
 
+/// The ids taken on the page, and for each id the last number tried after
+/// it, so that the hundredth `overview` does not try the 99 before it.
+#[derive(Default)]
+struct Used {
+    ids: HashSet<String>,
+    last: HashMap<String, usize>,
+}
+
 /// `id` itself when unused, else `id-1`, `id-2` ...: the first free one,
 /// marked used.
-fn unique_id(id: &str, used: &mut HashSet<String>) -> String {
-    if used.insert(id.to_string()) {
+fn unique_id(id: &str, used: &mut Used) -> String {
+    if used.ids.insert(id.to_string()) {
         return id.to_string();
     }
-    (1..)
-        .map(|n| format!("{id}-{n}"))
-        .find(|candidate| used.insert(candidate.clone()))
-        .unwrap_or_default()
+    let n = used.last.entry(id.to_string()).or_insert(0);
+    loop {
+        *n += 1;
+        let candidate = format!("{id}-{n}");
+        if used.ids.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
 }
 
 fn rewrite_error(url: &str, e: impl std::fmt::Display) -> Error {
@@ -116,7 +128,7 @@ fn rewrite_error(url: &str, e: impl std::fmt::Display) -> Error {
 
 /// The first pass over a chapter: its ids made unique in `used`, and
 /// whether it starts with an `<h1 id>`.
-fn scan(chapter: &Chapter<'_>, used: &mut HashSet<String>) -> Result<Ids> {
+fn scan(chapter: &Chapter<'_>, used: &mut Used) -> Result<Ids> {
     let used = RefCell::new(used);
     let ids = RefCell::new(Ids::default());
     // None: no heading seen yet; Some(None): the first was not an h1 with an id.
@@ -239,6 +251,16 @@ mod tests {
 
     fn chapter<'a>(url: &'a str, title: &'a str, html: &'a str) -> Chapter<'a> {
         Chapter { url, title, html }
+    }
+
+    #[test]
+    fn unique_ids_take_the_first_free_number() {
+        let mut used = Used::default();
+        let got: Vec<String> = ["a", "a-1", "a", "a", "b", "a-2"]
+            .iter()
+            .map(|id| unique_id(id, &mut used))
+            .collect();
+        assert_eq!(got, ["a", "a-1", "a-2", "a-3", "b", "a-2-1"]);
     }
 
     #[test]

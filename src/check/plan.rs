@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::partition::Partition;
 use crate::book::Book;
 use crate::error::{Error, Result};
 use crate::markdown::Page;
@@ -20,9 +21,15 @@ pub struct Plan<'b> {
 
 impl<'b> Plan<'b> {
     /// Select the pages named in `page_args` (all when none) and their
-    /// blocks that `filter` keeps; `Err` when a page is not in the book or a
-    /// console transcript does not parse.
-    pub fn new(book: &'b Book, page_args: &[PathBuf], filter: Option<&str>) -> Result<Plan<'b>> {
+    /// blocks that `filter` keeps, then this job's share of those pages
+    /// (`partition`); `Err` when a page is not in the book or a console
+    /// transcript does not parse.
+    pub fn new(
+        book: &'b Book,
+        page_args: &[PathBuf],
+        filter: Option<&str>,
+        partition: Option<&Partition>,
+    ) -> Result<Plan<'b>> {
         let pages = select_pages(book, page_args)?
             .into_iter()
             .map(|p| {
@@ -34,6 +41,11 @@ impl<'b> Plan<'b> {
                 (p, blocks)
             })
             .filter(|(_, blocks): &(&Page, Vec<&CodeBlock>)| !blocks.is_empty())
+            .enumerate()
+            .filter(|(i, (page, _))| {
+                partition.is_none_or(|p| p.selects(*i, &page.rel.to_string_lossy()))
+            })
+            .map(|(_, page)| page)
             .collect();
         let plan = Plan { pages };
         validate(&plan.pages)?;

@@ -56,14 +56,18 @@ struct Ids {
 /// Two passes, as mdBook makes them: the first reads every id of the book
 /// (so that a link can lead to a later chapter), the second writes.
 pub fn print_content(chapters: &[Chapter<'_>], page_break: bool) -> Result<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<u8> = Vec::new();
     print_into(chapters, page_break, &mut out)?;
     Ok(String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
-/// [`print_content`], appended to `out`.
-pub fn print_into(chapters: &[Chapter<'_>], page_break: bool, out: &mut Vec<u8>) -> Result<()> {
+/// [`print_content`], written to `out` chapter by chapter.
+pub fn print_into(
+    chapters: &[Chapter<'_>],
+    page_break: bool,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
     let mut used = Used::default();
     let mut ids = Vec::with_capacity(chapters.len());
     for chapter in chapters {
@@ -78,20 +82,19 @@ pub fn print_into(chapters: &[Chapter<'_>], page_break: bool, out: &mut Vec<u8>)
         }
     }
     let by_url: HashMap<&str, &Ids> = chapters.iter().map(|c| c.url).zip(&ids).collect();
-    out.reserve(chapters.iter().map(|c| c.html.len() + 100).sum());
     for (n, (chapter, ids)) in chapters.iter().zip(&ids).enumerate() {
         if n > 0 && page_break {
-            out.extend_from_slice(b"<div class=\"print-page-break\" aria-hidden=\"true\"></div>\n");
+            out.write_all(b"<div class=\"print-page-break\" aria-hidden=\"true\"></div>\n")
+                .map_err(write_error)?;
         }
         if ids.new_top {
             let id = escape_html(&ids.top);
-            out.extend_from_slice(
-                format!(
-                    "<h1 id=\"{id}\"><a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>{}</h1>\n",
-                    escape_html(chapter.title)
-                )
-                .as_bytes(),
-            );
+            writeln!(
+                out,
+                "<h1 id=\"{id}\"><a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>{}</h1>",
+                escape_html(chapter.title)
+            )
+            .map_err(write_error)?;
         }
         write(chapter, ids, &by_url, out)?;
     }
@@ -175,7 +178,7 @@ fn write(
     chapter: &Chapter<'_>,
     ids: &Ids,
     by_url: &HashMap<&str, &Ids>,
-    out: &mut Vec<u8>,
+    out: &mut dyn std::io::Write,
 ) -> Result<()> {
     let url = chapter.url;
     let base = Path::new(url).parent().unwrap_or(Path::new(""));
@@ -223,6 +226,7 @@ fn write(
         }
     };
     let mut next_id = ids.new.iter();
+    let mut failed: Option<std::io::Error> = None;
     let mut rewriter = HtmlRewriter::new(
         Settings::new()
             .with_strict(false)
@@ -237,12 +241,23 @@ fn write(
             }))
             .append_element_content_handler(element!("a[href]", link("href")))
             .append_element_content_handler(element!("img[src]", link("src"))),
-        |c: &[u8]| out.extend_from_slice(c),
+        |c: &[u8]| {
+            if failed.is_none()
+                && let Err(e) = out.write_all(c)
+            {
+                failed = Some(e);
+            }
+        },
     );
     rewriter
         .write(chapter.html.as_bytes())
         .and_then(|()| rewriter.end())
-        .map_err(|e| rewrite_error(url, e))
+        .map_err(|e| rewrite_error(url, e))?;
+    failed.map_or(Ok(()), |e| Err(write_error(e)))
+}
+
+fn write_error(e: std::io::Error) -> Error {
+    Error::io(Path::new(PRINT_PAGE), e)
 }
 
 #[cfg(test)]

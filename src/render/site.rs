@@ -314,17 +314,21 @@ impl<'a> Site<'a> {
             None,
             None,
         )?;
-        let html = match frame.split_once(SLOT) {
-            Some((head, tail)) => {
-                let mut html = head.as_bytes().to_vec();
-                print::print_into(&chapters, config.page_break, &mut html)?;
-                html.extend_from_slice(tail.as_bytes());
-                html
+        self.out.write_with(Path::new(print::PRINT_PAGE), |out| {
+            let write = |out: &mut dyn std::io::Write, text: &str| {
+                out.write_all(text.as_bytes())
+                    .map_err(|e| Error::io(Path::new(print::PRINT_PAGE), e))
+            };
+            match frame.split_once(SLOT) {
+                Some((head, tail)) => {
+                    write(out, head)?;
+                    print::print_into(&chapters, config.page_break, out)?;
+                    write(out, tail)
+                }
+                // A template that does not show the content.
+                None => write(out, &frame),
             }
-            // A template that does not show the content.
-            None => frame.into_bytes(),
-        };
-        self.out.write(Path::new(print::PRINT_PAGE), &html)
+        })
     }
 
     /// The full HTML of a page around its `content`. `root` overrides the

@@ -15,16 +15,25 @@ use proptest::test_runner::{Config, TestRunner};
 
 /// The matcher through expected lines as written.
 fn matches(expected: &[String], actual: &[String]) -> bool {
-    transcript::matches(&Rules::default().expectations(expected), actual)
+    Rules::default()
+        .expectations(expected)
+        .is_ok_and(|e| transcript::matches(&e, actual))
 }
 
 fn diff(expected: &[String], actual: &[String]) -> String {
-    transcript::diff(&Rules::default().expectations(expected), actual)
+    transcript::diff(
+        &Rules::default().expectations(expected).unwrap_or_default(),
+        actual,
+    )
 }
 
 fn blessed_lines(expected: &[String], actual: &[String]) -> Vec<String> {
     let rules = Rules::default();
-    transcript::blessed_lines(&rules, &rules.expectations(expected), actual)
+    transcript::blessed_lines(
+        &rules,
+        &rules.expectations(expected).unwrap_or_default(),
+        actual,
+    )
 }
 
 fn cases() -> u32 {
@@ -144,6 +153,14 @@ fn output_line() -> impl Strategy<Value = String> {
         Just("  ~~~".to_string()),
         Just(String::new()),
         Just("ok [..] ok".to_string()),
+        Just("o. (re)".to_string()),
+        Just("a(b (re)".to_string()),
+        Just("o* (glob)".to_string()),
+        Just("\\x07 (esc)".to_string()),
+        Just("\\q (esc)".to_string()),
+        Just("(unordered)".to_string()),
+        Just("(end)".to_string()),
+        Just("bell\x07".to_string()),
         "[ a-z$.`~\\[\\]]{0,12}",
     ]
 }

@@ -83,6 +83,12 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
         eprintln!("warning: {w}");
     }
     let plan = Plan::new(&book, &page_args, args.filter.as_deref())?;
+    let unmarked = plan.not_marked();
+    if unmarked > 0 {
+        eprintln!(
+            "note: {unmarked} command block(s) are not tests of this book: it checks only blocks marked `check` (set [check] blocks = \"all\" in book.toml to check them all); --list shows them"
+        );
+    }
 
     let mechanism = Mechanism::detect();
     if args.list {

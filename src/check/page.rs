@@ -125,7 +125,7 @@ pub fn run_page(page: &Page, settings: &Settings) -> Result<Vec<BlockResult>> {
                 continue;
             }
         }
-        if !is_reported(block) || !matches_filter(page, block, settings.filter) {
+        if !is_reported(block, settings.blocks) || !matches_filter(page, block, settings.filter) {
             continue;
         }
         let result = match run.failed_flakes.get(&run.flake_dir) {

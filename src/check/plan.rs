@@ -2,13 +2,18 @@
 //! named on the command line, the blocks `--filter` keeps, the checks of
 //! the input (console transcripts parse, the report can be written), and
 //! `--list`.
+//!
+//! Which command blocks are tests is the book's choice (`[check] blocks`):
+//! all of them, or only those marked `check` (the default of a book
+//! without a `[check]` table). Flake examples (`file=flake.nix`) always are.
 
 use std::path::{Path, PathBuf};
 
 use crate::book::Book;
+use crate::config::Blocks;
 use crate::error::{Error, Result};
 use crate::markdown::Page;
-use crate::markdown::codeblock::{BlockKind, CodeBlock};
+use crate::markdown::codeblock::{self, BlockKind, CodeBlock};
 use crate::paths::normalize;
 use crate::transcript;
 
@@ -16,26 +21,39 @@ use crate::transcript;
 /// with none are left out).
 pub struct Plan<'b> {
     pub pages: Vec<(&'b Page, Vec<&'b CodeBlock>)>,
+    /// Every block `--list` shows, in book order: the selected ones
+    /// (`None`) and those that could run but do not, with why.
+    listed: Vec<(&'b Page, &'b CodeBlock, Option<&'static str>)>,
 }
+
+/// `--list`'s note on a command block the book does not make a test.
+pub const NOT_MARKED: &str = "not a test: this book checks only blocks marked `check` ([check] blocks = \"marked\", the default without a [check] table)";
+/// `--list`'s note on a console block without a command.
+pub const OUTPUT_ONLY: &str = "output only: shown, never run";
 
 impl<'b> Plan<'b> {
     /// Select the pages named in `page_args` (all when none) and their
     /// blocks that `filter` keeps; `Err` when a page is not in the book or a
     /// console transcript does not parse.
     pub fn new(book: &'b Book, page_args: &[PathBuf], filter: Option<&str>) -> Result<Plan<'b>> {
-        let pages = select_pages(book, page_args)?
-            .into_iter()
-            .map(|p| {
-                let blocks = p
-                    .blocks
-                    .iter()
-                    .filter(|b| is_reported(b) && matches_filter(p, b, filter))
-                    .collect();
-                (p, blocks)
-            })
-            .filter(|(_, blocks): &(&Page, Vec<&CodeBlock>)| !blocks.is_empty())
-            .collect();
-        let plan = Plan { pages };
+        let selection = book.config.check.blocks;
+        let mut listed = Vec::new();
+        let mut pages = Vec::new();
+        for p in select_pages(book, page_args)? {
+            let mut blocks = Vec::new();
+            for b in p.blocks.iter().filter(|b| matches_filter(p, b, filter)) {
+                if is_reported(b, selection) {
+                    blocks.push(b);
+                    listed.push((p, b, None));
+                } else if let Some(note) = not_run_note(b) {
+                    listed.push((p, b, Some(note)));
+                }
+            }
+            if !blocks.is_empty() {
+                pages.push((p, blocks));
+            }
+        }
+        let plan = Plan { pages, listed };
         validate(&plan.pages)?;
         Ok(plan)
     }
@@ -45,36 +63,60 @@ impl<'b> Plan<'b> {
         self.pages.iter().map(|(_, b)| b.len()).sum()
     }
 
-    /// `--list`: one line per selected block.
+    /// How many command blocks could run but are not tests of this book.
+    pub fn not_marked(&self) -> usize {
+        self.listed
+            .iter()
+            .filter(|(_, _, note)| *note == Some(NOT_MARKED))
+            .count()
+    }
+
+    /// `--list`: one line per selected block, and one per block that could
+    /// run but does not, with why.
     pub fn list(&self) -> String {
-        let selected = &self.pages;
         let mut out = String::new();
-        for (page, blocks) in selected {
-            for b in blocks {
-                let mut line = format!(
-                    "{}:{}\t{}\t{}",
-                    page.path.display(),
-                    b.line,
-                    b.lang,
-                    b.first_line()
-                );
-                if let Some(reason) = &b.annotations.skip {
-                    line.push_str(&format!("\t(skip: {reason})"));
-                }
-                out.push_str(&line);
-                out.push('\n');
+        for (page, b, note) in &self.listed {
+            let mut line = format!(
+                "{}:{}\t{}\t{}",
+                page.path.display(),
+                b.line,
+                b.lang,
+                b.first_line()
+            );
+            if let Some(note) = note {
+                line.push_str(&format!("\t({note})"));
+            } else if let Some(reason) = &b.annotations.skip {
+                line.push_str(&format!("\t(skip: {reason})"));
             }
+            out.push_str(&line);
+            out.push('\n');
         }
         out
     }
 }
 
-/// Blocks that appear in the report: commands and flake examples.
-pub fn is_reported(b: &CodeBlock) -> bool {
-    matches!(
-        b.kind(),
-        BlockKind::Script | BlockKind::Console | BlockKind::Flake
-    )
+/// Blocks that appear in the report: flake examples, and the command
+/// blocks `selection` makes tests.
+pub fn is_reported(b: &CodeBlock, selection: Blocks) -> bool {
+    match b.kind() {
+        BlockKind::Flake => true,
+        BlockKind::Script | BlockKind::Console => selection == Blocks::All || b.annotations.check,
+        _ => false,
+    }
+}
+
+/// Why a block that is not reported could have been: a command block
+/// left unmarked, or a console block of output only.
+fn not_run_note(b: &CodeBlock) -> Option<&'static str> {
+    match b.kind() {
+        BlockKind::Script | BlockKind::Console => Some(NOT_MARKED),
+        BlockKind::Display
+            if codeblock::CONSOLE_LANGS.contains(&b.lang.as_str()) && !b.unclosed =>
+        {
+            Some(OUTPUT_ONLY)
+        }
+        _ => None,
+    }
 }
 
 pub fn matches_filter(page: &Page, b: &CodeBlock, filter: Option<&str>) -> bool {

@@ -24,6 +24,8 @@ pub struct Settings<'a> {
     pub progress: Option<indicatif::ProgressBar>,
     pub filter: Option<&'a str>,
     pub nix: nix::Nix,
+    /// Which command blocks are tests (`[check] blocks`).
+    pub blocks: crate::config::Blocks,
 }
 
 impl<'a> Settings<'a> {
@@ -69,6 +71,7 @@ impl<'a> Settings<'a> {
             progress,
             filter: args.filter.as_deref(),
             nix: nix::Nix::new(&book.config.check.nix, &args.override_input, program),
+            blocks: book.config.check.blocks,
         })
     }
 }

@@ -30,6 +30,23 @@ pub struct CheckSection {
     /// Blocks get the caller's HOME (writable) instead of one of their own.
     #[serde(default)]
     pub host_home: bool,
+    /// Which command blocks are tests: all of them, or those marked
+    /// `check`. `all` when the book has a `[check]` table and does not say;
+    /// `marked` for a book without one (an mdBook book never written for
+    /// docs-check runs nothing it did not ask for).
+    #[serde(default)]
+    pub blocks: Blocks,
+}
+
+/// `[check] blocks`: which `sh`/`bash`/`shell`/`console` blocks run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Blocks {
+    /// Every command block is a test (opt out with `skip=` or `ignore`).
+    #[default]
+    All,
+    /// Only blocks with the `check` attribute are tests.
+    Marked,
 }
 
 /// The value of a `[check.nix]` key: one flake reference or several.
@@ -62,6 +79,8 @@ impl Default for CheckSection {
             nix: BTreeMap::new(),
             writable: Vec::new(),
             host_home: false,
+            // No `[check]` table at all: the book did not ask for checks.
+            blocks: Blocks::Marked,
         }
     }
 }

@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 pub use book::BookSection;
 pub use build::BuildSection;
-pub use check::{CheckSection, InputRefs, MAX_TIMEOUT};
+pub use check::{Blocks, CheckSection, InputRefs, MAX_TIMEOUT};
 pub use file::ConfigFile;
 pub use output::{HtmlOutput, OutputSection};
 
@@ -187,6 +187,36 @@ mod tests {
             c.config.check.nix["nixpkgs"].refs(),
             ["github:NixOS/nixpkgs/nixpkgs-unstable"]
         );
+    }
+
+    #[test]
+    fn a_book_without_a_check_table_runs_only_marked_blocks() {
+        use super::Blocks;
+        assert_eq!(
+            parse("[book]\ntitle = \"T\"\n")
+                .unwrap()
+                .config
+                .check
+                .blocks,
+            Blocks::Marked
+        );
+        assert_eq!(Config::default().check.blocks, Blocks::Marked);
+        assert_eq!(
+            parse("[check]\ntimeout = 5\n").unwrap().config.check.blocks,
+            Blocks::All
+        );
+        assert_eq!(
+            parse("[check]\nblocks = \"marked\"\n")
+                .unwrap()
+                .config
+                .check
+                .blocks,
+            Blocks::Marked
+        );
+        let e = parse("[check]\nblocks = \"some\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("book.toml:2:"), "{e}");
     }
 
     #[test]

@@ -8,7 +8,10 @@
 //!   continues on the next line (a `> ` prompt there is dropped from the
 //!   command bash runs, and kept in the transcript's lines);
 //! - the lines after a command, up to the next `$ `, are its expected output;
-//!   with no such lines the output is not compared;
+//!   with no such lines the command must print nothing (trycmd's rule), so
+//!   no transcript turns its own check off;
+//! - what a command prints on stdout and on stderr is compared as one
+//!   stream, interleaved as a terminal shows it;
 //! - each expected line is made an [`Expectation`] by the first rule of the
 //!   [`Rules`] registry that takes it: `...` alone on a line matches any
 //!   number of lines (none included); `[..]` inside a line matches any text
@@ -28,7 +31,7 @@ pub mod parse;
 
 pub use expectation::{Expectation, LineRule, Rules};
 pub use matching::{blessed_lines, diff, matches};
-pub use parse::{Command, Line, LineKind, lines, parse};
+pub use parse::{Command, Line, LineKind, has_command, is_transcript, lines, parse};
 
 #[cfg(test)]
 mod tests;

@@ -52,7 +52,7 @@ pub struct Command {
     /// newlines, their `> ` prompts dropped.
     pub command: String,
     /// The expected output lines as written (trailing spaces and trailing
-    /// blank lines removed); empty means "not compared".
+    /// blank lines removed); empty means "prints nothing".
     pub written: Vec<String>,
     /// The expected output, one expectation per written line.
     pub expected: Vec<Expectation>,
@@ -120,15 +120,35 @@ pub fn parse_with(
                 "console block: empty command after `$`".into(),
             ));
         }
+        let expected = rules.expectations(&written).map_err(|(at, message)| {
+            (
+                fence_line + 1 + out_start + at,
+                format!("console block: {message}"),
+            )
+        })?;
         out.push(Command {
             line: fence_line + 1 + start,
             command,
-            expected: rules.expectations(&written),
+            expected,
             written,
             expected_lines: out_start..i,
         });
     }
     Ok(out)
+}
+
+/// Does the first line that is not blank start a command? (What makes a
+/// `sh`/`bash`/`shell` block a transcript rather than a script.)
+pub fn is_transcript(text: &str) -> bool {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .is_some_and(|l| command_start(l).is_some())
+}
+
+/// Does any line start a command? (A console block without one is output
+/// only, and shown.)
+pub fn has_command(text: &str) -> bool {
+    text.lines().any(|l| command_start(l).is_some())
 }
 
 /// The command text of a line starting a command, if it does.

@@ -5,20 +5,23 @@ use super::output::{escape_control, normalize as normalize_output};
 use super::{Rules, parse};
 
 fn matches(expected: &[String], actual: &[String]) -> bool {
-    super::matches(&Rules::default().expectations(expected), actual)
+    super::matches(&Rules::default().expectations(expected).unwrap(), actual)
 }
 
 fn blessed_lines(expected: &[String], actual: &[String]) -> Vec<String> {
     let rules = Rules::default();
-    super::blessed_lines(&rules, &rules.expectations(expected), actual)
+    super::blessed_lines(&rules, &rules.expectations(expected).unwrap(), actual)
 }
 
 fn line_matches(pattern: &str, line: &str) -> bool {
-    Rules::default().expectation(pattern).matches_line(line)
+    Rules::default()
+        .expectation(pattern)
+        .unwrap()
+        .matches_line(line)
 }
 
 fn diff(expected: &[String], actual: &[String]) -> String {
-    super::diff(&Rules::default().expectations(expected), actual)
+    super::diff(&Rules::default().expectations(expected).unwrap(), actual)
 }
 
 #[test]

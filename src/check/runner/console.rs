@@ -26,7 +26,7 @@ impl ConsoleRunner {
                 line: c.line,
                 mode: Mode::Command,
                 text: c.command,
-                expected: c.expected,
+                expected: Some(c.expected),
                 expected_lines: Some(c.expected_lines),
                 expected_exit: if i + 1 == n { block_exit } else { 0 },
             })

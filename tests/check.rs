@@ -807,3 +807,92 @@ fn a_command_without_expected_lines_must_print_nothing() {
     let r = run(book.check(&[]));
     assert_eq!(r.code, 1, "{}", r.stdout);
 }
+
+#[test]
+fn trycmd_status_lines_continuations_and_redactions() {
+    let book = Copy::new("trycmd");
+    let r = run(book.check(&["--format", "json"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    // `? skipped` is not run: five commands of six ran.
+    let cmds = report["blocks"][0]["commands"].as_array().unwrap();
+    assert_eq!(cmds.len(), 5, "{}", r.stdout);
+
+    // Each status is held to: wrong ones fail, with the status named.
+    let page = book.path("trycmd/src/trycmd.md");
+    std::fs::write(
+        &page,
+        "# T\n\n```console\n$ true\n? failed\n```\n\n```console\n$ false\n? success\n```\n\n```console\n$ sh -c 'exit 3'\n? interrupted\n```\n\n```console\n$ echo x\n? maybe\n```\n",
+    )
+    .unwrap();
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("trycmd.md:20: console block: `? maybe`: a status line is"),
+        "{}",
+        r.stderr
+    );
+    let text = std::fs::read_to_string(&page)
+        .unwrap()
+        .replace("? maybe\n", "x\n");
+    std::fs::write(&page, text).unwrap();
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(last_line(&r.stdout), "1 passed, 3 failed, 0 skipped");
+    assert!(
+        r.stdout
+            .contains("exit code 0, expected a failure (`? failed`)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("exit code 3, expected a signal (`? interrupted`)"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn bless_writes_placeholders_never_sandbox_paths() {
+    let book = Copy::new("trycmd");
+    let page = book.path("trycmd/src/trycmd.md");
+    std::fs::write(
+        &page,
+        "# T\n\n```console\n$ pwd\nold\n$ echo \"id 0123456789abcdef0123456789abcdef01234567\"\nold\n```\n",
+    )
+    .unwrap();
+    let r = run(book.check(&["--bless"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&page).unwrap(),
+        "# T\n\n```console\n$ pwd\n[ROOT]\n$ echo \"id 0123456789abcdef0123456789abcdef01234567\"\nid [HASH]\n```\n"
+    );
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[test]
+fn a_redaction_that_is_not_a_pattern_is_an_error_at_its_line() {
+    let book = Copy::new("trycmd");
+    std::fs::write(
+        book.path("trycmd/book.toml"),
+        "[check.redactions]\n\"[OK]\" = \"x\"\n\"[BAD]\" = \"a(\"\nlower = \"y\"\n",
+    )
+    .unwrap();
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("book.toml:3: [check.redactions] `[BAD]` = `a(`: not a regular expression"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("book.toml:4: [check.redactions] `lower`: a placeholder is"),
+        "{}",
+        r.stderr
+    );
+}

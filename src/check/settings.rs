@@ -26,6 +26,8 @@ pub struct Settings<'a> {
     pub nix: nix::Nix,
     /// Which command blocks are tests (`[check] blocks`).
     pub blocks: crate::config::Blocks,
+    /// The book's `[check.redactions]`.
+    pub redactions: crate::transcript::Redactions,
 }
 
 impl<'a> Settings<'a> {
@@ -72,6 +74,7 @@ impl<'a> Settings<'a> {
             filter: args.filter.as_deref(),
             nix: nix::Nix::new(&book.config.check.nix, &args.override_input, program),
             blocks: book.config.check.blocks,
+            redactions: crate::transcript::Redactions::new(book.config.check.redactions()),
         })
     }
 }

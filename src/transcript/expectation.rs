@@ -183,10 +183,20 @@ impl Rules {
 
     /// The expectation of one written line.
     pub fn expectation(&self, written: &str) -> Result<Expectation, String> {
-        self.makers
+        let text = super::redact::expand(written);
+        let e = self
+            .makers
             .iter()
-            .find_map(|(_, make)| make(written))
-            .unwrap_or_else(|| Ok(Literal::make(written)))
+            .find_map(|(_, make)| make(&text))
+            .unwrap_or_else(|| Ok(Literal::make(&text)))?;
+        Ok(match e {
+            // Kept as written (`[EXE]` and all), for diffs and `--bless`.
+            Expectation::Line { rule, .. } => Expectation::Line {
+                written: written.to_string(),
+                rule,
+            },
+            other => other,
+        })
     }
 
     /// The expectations of written lines: one per line, a group for the
@@ -252,7 +262,7 @@ impl Rules {
             && !actual.chars().any(|c| c.is_control() && c != '\t')
             && self
                 .expectation(actual)
-                .is_ok_and(|e| e.kind() == "literal");
+                .is_ok_and(|e| e.kind() == "literal" && e.matches_line(actual));
         if plain {
             return actual.to_string();
         }
@@ -646,5 +656,6 @@ mod tests {
         assert_eq!(rules.written_form("plain"), "plain");
         assert_eq!(rules.written_form("..."), "... (esc)");
         assert_eq!(rules.written_form("v[..]"), "v[..] (esc)");
+        assert_eq!(rules.written_form("a[EXE]"), "a[EXE] (esc)");
     }
 }

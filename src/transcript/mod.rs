@@ -28,10 +28,12 @@ pub mod expectation;
 pub mod matching;
 pub mod output;
 pub mod parse;
+pub mod redact;
 
 pub use expectation::{Expectation, LineRule, Rules};
 pub use matching::{blessed_lines, diff, matches};
-pub use parse::{Command, Line, LineKind, has_command, is_transcript, lines, parse};
+pub use parse::{Command, Line, LineKind, Status, has_command, is_transcript, lines, parse};
+pub use redact::Redactions;
 
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,9 @@ use super::expectation::{Expectation, Rules};
 pub enum LineKind {
     /// `$ command` (or a lone `$`): the first line of a command.
     Prompt,
-    /// A line after a command line ending in `\`, `> ` prompt included.
+    /// A line after a command line ending in `\`, `> ` prompt included, or
+    /// a `> ` line right after a command's lines (bash's own prompt inside a
+    /// heredoc or a quote, trycmd's continuation).
     Continuation,
     /// Anything else: output (expected output after a command).
     Output,
@@ -29,18 +31,102 @@ pub struct Line<'a> {
 pub fn lines(text: &str) -> Vec<Line<'_>> {
     let mut out: Vec<Line> = Vec::new();
     let mut continues = false;
+    let mut in_command = false;
     for text in text.lines() {
-        let kind = if continues {
+        let bare = text.trim_end_matches('\r');
+        let kind = if continues || (in_command && (bare == ">" || bare.starts_with("> "))) {
             LineKind::Continuation
         } else if command_start(text).is_some() {
             LineKind::Prompt
         } else {
             LineKind::Output
         };
-        continues = kind != LineKind::Output && text.trim_end_matches('\r').ends_with('\\');
+        in_command = kind != LineKind::Output;
+        continues = in_command && bare.ends_with('\\');
         out.push(Line { kind, text });
     }
     out
+}
+
+/// What a command must exit with: trycmd's `? STATUS` line after it, or
+/// the block's `exit=` (0 without one).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    /// `? N`, `? success` (0), `exit=N`.
+    Code(i32),
+    /// `? failed`: any status but 0.
+    Failed,
+    /// `? interrupted`: killed by a signal (status 129 or more, as bash
+    /// reports it).
+    Interrupted,
+    /// `? skipped`: not run.
+    Skipped,
+}
+
+impl Status {
+    /// The status of a `? ...` line, `None` when it is not one; `Err` for a
+    /// `? ` line that names no status.
+    fn of_line(line: &str) -> Option<Result<Status, String>> {
+        let word = line.trim_end().strip_prefix("? ")?.trim();
+        Some(match word {
+            "success" => Ok(Status::Code(0)),
+            "failed" => Ok(Status::Failed),
+            "interrupted" => Ok(Status::Interrupted),
+            "skipped" => Ok(Status::Skipped),
+            n => n
+                .parse()
+                .ok()
+                .filter(|c| (0..=255).contains(c))
+                .map(Status::Code)
+                .ok_or_else(|| {
+                    format!(
+                        "console block: `{}`: a status line is `? success`, `? failed`, `? interrupted`, `? skipped` or `? N` (0 to 255)",
+                        line.trim_end()
+                    )
+                }),
+        })
+    }
+
+    /// Does a command that exited with `code` (`None`: it did not end)
+    /// meet it?
+    pub fn accepts(self, code: Option<i32>) -> bool {
+        match (self, code) {
+            (Status::Code(want), Some(c)) => c == want,
+            (Status::Failed, Some(c)) => c != 0,
+            (Status::Interrupted, Some(c)) => c > 128,
+            _ => false,
+        }
+    }
+
+    /// How a message names it.
+    pub fn describe(self) -> String {
+        match self {
+            Status::Code(c) => c.to_string(),
+            Status::Failed => "a failure (`? failed`)".into(),
+            Status::Interrupted => "a signal (`? interrupted`)".into(),
+            Status::Skipped => "none (`? skipped`)".into(),
+        }
+    }
+}
+
+/// How a `> ` line joins the command above: with a newline where bash
+/// itself would have prompted `> ` (after a `\`, inside a heredoc or a
+/// quote), else with a space (trycmd: more arguments).
+fn joins_with_newline(command: &str) -> bool {
+    if command.ends_with('\\') || command.contains("<<") {
+        return true;
+    }
+    let (mut single, mut double, mut escaped) = (false, false, false);
+    for c in command.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if !single => escaped = true,
+            '\'' if !double => single = !single,
+            '"' if !single => double = !double,
+            _ => {}
+        }
+    }
+    single || double
 }
 
 /// One command of a console block.
@@ -56,6 +142,8 @@ pub struct Command {
     pub written: Vec<String>,
     /// The expected output, one expectation per written line.
     pub expected: Vec<Expectation>,
+    /// Its `? STATUS` line, if it has one.
+    pub status: Option<Status>,
     /// 0-based indices of the block's lines holding the expected output
     /// (trailing blank lines included), for `--bless`.
     pub expected_lines: Range<usize>,
@@ -98,9 +186,22 @@ pub fn parse_with(
         let mut command = command_start(raw).unwrap_or_default().to_string();
         i += 1;
         while i < lines.len() && lines[i].kind == LineKind::Continuation {
-            command.push('\n');
             let next = lines[i].text.trim_end_matches('\r');
-            command.push_str(next.strip_prefix("> ").unwrap_or(next));
+            let prompted = next == ">" || next.starts_with("> ");
+            let next = next
+                .strip_prefix('>')
+                .map_or(next, |n| n.strip_prefix(' ').unwrap_or(n));
+            command.push(if !prompted || joins_with_newline(&command) {
+                '\n'
+            } else {
+                ' '
+            });
+            command.push_str(next);
+            i += 1;
+        }
+        let mut status = None;
+        if let Some(s) = lines.get(i).and_then(|l| Status::of_line(l.text)) {
+            status = Some(s.map_err(|m| (fence_line + 1 + i, m))?);
             i += 1;
         }
         let out_start = i;
@@ -130,6 +231,7 @@ pub fn parse_with(
             line: fence_line + 1 + start,
             command,
             expected,
+            status,
             written,
             expected_lines: out_start..i,
         });

@@ -188,3 +188,67 @@ fn diff_is_unified() {
     assert!(d.contains("-hello"), "{d}");
     assert!(d.contains("+goodbye"), "{d}");
 }
+
+#[test]
+fn status_lines_follow_their_command() {
+    use super::Status;
+    let cmds = parse(
+        "$ false\n? failed\n$ x\n? 2\nout\n$ y\n? skipped\n$ z\n? interrupted\n$ w\n? success\n$ v\n",
+        1,
+    )
+    .unwrap();
+    let status: Vec<Option<Status>> = cmds.iter().map(|c| c.status).collect();
+    assert_eq!(
+        status,
+        [
+            Some(Status::Failed),
+            Some(Status::Code(2)),
+            Some(Status::Skipped),
+            Some(Status::Interrupted),
+            Some(Status::Code(0)),
+            None
+        ]
+    );
+    // The status line is not expected output.
+    assert_eq!(cmds[1].written, s(&["out"]));
+    assert_eq!(cmds[1].expected_lines, 4..5);
+    assert!(Status::Failed.accepts(Some(1)) && !Status::Failed.accepts(Some(0)));
+    assert!(
+        !Status::Failed.accepts(None),
+        "a timeout is no failure status"
+    );
+    assert!(Status::Interrupted.accepts(Some(130)) && !Status::Interrupted.accepts(Some(1)));
+    let e = parse("$ a\n? 256\n", 3).unwrap_err();
+    assert_eq!(e.0, 5);
+    assert!(parse("$ a\n? nope\n", 1).is_err());
+    // Later in the output, a `? ` line is output.
+    assert_eq!(
+        parse("$ a\nx\n? 1\n", 1).unwrap()[0].written,
+        s(&["x", "? 1"])
+    );
+}
+
+#[test]
+fn continuation_lines_are_arguments_or_bash_prompts() {
+    let cmds = parse(
+        "$ echo one\n> two\none two\n$ cat <<EOF\n> a\n>\n> EOF\na\n\n$ echo 'x\n> y'\n$ echo a \\\n> b\n",
+        1,
+    )
+    .unwrap();
+    let commands: Vec<&str> = cmds.iter().map(|c| c.command.as_str()).collect();
+    assert_eq!(
+        commands,
+        [
+            "echo one two",
+            "cat <<EOF\na\n\nEOF",
+            "echo 'x\ny'",
+            "echo a \\\nb"
+        ]
+    );
+    assert_eq!(cmds[0].written, s(&["one two"]));
+    // After output, a `> ` line is output (diff's `>` lines).
+    assert_eq!(
+        parse("$ d\nx\n> y\n", 1).unwrap()[0].written,
+        s(&["x", "> y"])
+    );
+}

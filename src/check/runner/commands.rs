@@ -12,7 +12,7 @@ use crate::check::session::{self, HostBash, Mode, Outcome, Session, ShellLaunche
 use crate::check::settings::Settings;
 use crate::markdown::codeblock::{BlockKind, CodeBlock};
 use crate::report::{BlockResult, CommandResult, Status};
-use crate::transcript::{self, Expectation};
+use crate::transcript::{self, Expectation, Redactions, Status as Exit};
 
 /// One command of a block, with what it must do.
 pub struct Step {
@@ -25,7 +25,8 @@ pub struct Step {
     pub expected: Option<Vec<Expectation>>,
     /// The block's lines holding the expected output (console), for bless.
     pub expected_lines: Option<Range<usize>>,
-    pub expected_exit: i32,
+    /// What it must exit with.
+    pub exit: Exit,
 }
 
 /// Run `steps` of `block` in the session `route` names, all within the
@@ -52,6 +53,10 @@ pub fn run(
             (l, &mut launcher_session)
         }
     };
+    let redactions = settings.redactions.with_value(
+        &page.sandbox.path().to_string_lossy(),
+        transcript::redact::ROOT,
+    );
     let started = Instant::now();
     let deadline = started + Duration::from_secs(timeout);
     let mut commands = Vec::new();
@@ -76,8 +81,8 @@ pub fn run(
         if !s.is_alive() {
             *session = None;
         }
-        let (cmd, failure) = judge(&step, &outcome, timeout);
-        let exit_ok = cmd.exit_code == Some(step.expected_exit);
+        let (cmd, failure) = judge(&step, &outcome, timeout, &redactions);
+        let exit_ok = step.exit.accepts(cmd.exit_code);
         if message.is_none() {
             message = failure;
         }
@@ -105,13 +110,21 @@ pub fn run(
 
 /// The result of one step from its outcome, and the block's message when
 /// it failed.
-fn judge(step: &Step, outcome: &Outcome, timeout: u64) -> (CommandResult, Option<String>) {
-    let actual = transcript::output::normalize(&outcome.output.tail);
-    let exit_ok = outcome.exit_code == Some(step.expected_exit);
+fn judge(
+    step: &Step,
+    outcome: &Outcome,
+    timeout: u64,
+    redactions: &Redactions,
+) -> (CommandResult, Option<String>) {
+    let printed = transcript::output::normalize(&outcome.output.tail);
+    // As printed, else redacted; what a report shows and bless writes is
+    // the redacted form, never a sandbox path.
+    let actual = redactions.redact(&printed);
+    let exit_ok = step.exit.accepts(outcome.exit_code);
     let output_ok = step
         .expected
         .as_ref()
-        .is_none_or(|e| transcript::matches(e, &actual));
+        .is_none_or(|e| transcript::matches(e, &printed) || transcript::matches(e, &actual));
     let status = if exit_ok && output_ok {
         Status::Passed
     } else {
@@ -121,7 +134,13 @@ fn judge(step: &Step, outcome: &Outcome, timeout: u64) -> (CommandResult, Option
         line: step.line,
         command: step.text.trim_end().to_string(),
         exit_code: outcome.exit_code,
-        expected_exit: step.expected_exit,
+        // The report holds a number: a failure reads as 1, a signal as
+        // 130 (SIGINT); the message names the status as written.
+        expected_exit: match step.exit {
+            Exit::Code(c) => c,
+            Exit::Failed => 1,
+            Exit::Interrupted | Exit::Skipped => 130,
+        },
         duration_ms: outcome.duration.as_millis() as u64,
         status,
         diff: None,
@@ -156,7 +175,7 @@ fn judge(step: &Step, outcome: &Outcome, timeout: u64) -> (CommandResult, Option
         format!(
             "exit code {}, expected {}",
             outcome.exit_code.map_or("none".into(), |c| c.to_string()),
-            step.expected_exit
+            step.exit.describe()
         )
     } else {
         "output differs from the expected output".into()

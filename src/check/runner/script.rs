@@ -21,7 +21,7 @@ impl ScriptRunner {
             text: block.text.clone(),
             expected: None,
             expected_lines: None,
-            expected_exit: block.annotations.exit.unwrap_or(0),
+            exit: crate::transcript::Status::Code(block.annotations.exit.unwrap_or(0)),
         }]
     }
 }

@@ -896,3 +896,29 @@ fn a_redaction_that_is_not_a_pattern_is_an_error_at_its_line() {
         r.stderr
     );
 }
+
+#[test]
+fn no_eol_is_checked_and_blessed() {
+    let book = Copy::new("patterns");
+    let page = book.path("patterns/src/patterns.md");
+    std::fs::write(
+        &page,
+        "# P\n\n```console\n$ printf 'a\\nb'\na\nb (no-eol)\n$ printf 'c\\n'\nc (no-eol)\n$ printf d\nold\n```\n",
+    )
+    .unwrap();
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("its last expected line says (no-eol)"),
+        "{}",
+        r.stdout
+    );
+    let r = run(book.check(&["--bless"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&page).unwrap(),
+        "# P\n\n```console\n$ printf 'a\\nb'\na\nb (no-eol)\n$ printf 'c\\n'\nc\n$ printf d\nd (no-eol)\n```\n"
+    );
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}

@@ -33,6 +33,7 @@ fn blessed_lines(expected: &[String], actual: &[String]) -> Vec<String> {
         &rules,
         &rules.expectations(expected).unwrap_or_default(),
         actual,
+        false,
     )
 }
 
@@ -223,12 +224,14 @@ fn bless_round_trip() {
                     command: first.command.clone(),
                     exit_code: Some(0),
                     expected_exit: 0,
+                    expected_status: None,
                     duration_ms: 0,
                     status: Status::Failed,
                     diff: None,
                     output: None,
                     output_dropped: 0,
                     actual: Some(actual.clone()),
+                    no_eol: false,
                     expected_lines: Some(first.expected_lines.clone()),
                 }],
                 duration_ms: 0,

@@ -76,6 +76,8 @@ struct Edit {
     command: usize,
     /// What the command printed, normalized.
     actual: Vec<String>,
+    /// It ended without a newline.
+    no_eol: bool,
     /// `page:line` of the command.
     at: String,
 }
@@ -95,7 +97,7 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
         let Some(block) = page.blocks.get(r.index) else {
             continue;
         };
-        let parsed = transcript::parse(&block.text, block.line).unwrap_or_default();
+        let parsed = transcript::parse_block(block).unwrap_or_default();
         for c in &r.commands {
             let (Some(actual), Some(lines)) = (&c.actual, &c.expected_lines) else {
                 continue;
@@ -146,7 +148,7 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
                 .collect();
             let mut new = String::new();
             let old = rules.expectations(&written).unwrap_or_default();
-            for l in &transcript::blessed_lines(&rules, &old, actual) {
+            for l in &transcript::blessed_lines(&rules, &old, actual, c.no_eol) {
                 new.push_str(l);
                 new.push_str(eol);
             }
@@ -159,6 +161,7 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
                     .position(|p| p.line == c.line)
                     .unwrap_or(usize::MAX),
                 actual: actual.clone(),
+                no_eol: c.no_eol,
                 at,
             });
         }
@@ -303,15 +306,16 @@ fn misread_blocks(page: &Page, new: &str, edits: &[Edit]) -> Vec<usize> {
     }
     let mut bad = Vec::new();
     for e in edits {
-        let old = transcript::parse(&page.blocks[e.block].text, page.blocks[e.block].line);
-        let new = transcript::parse(&again.blocks[e.block].text, again.blocks[e.block].line);
+        let old = transcript::parse_block(&page.blocks[e.block]);
+        let new = transcript::parse_block(&again.blocks[e.block]);
         let ok = match (old, new) {
             (Ok(old), Ok(new)) => {
                 old.len() == new.len()
                     && old.iter().zip(&new).all(|(a, b)| a.command == b.command)
-                    && new
-                        .get(e.command)
-                        .is_some_and(|c| transcript::matches(&c.expected, &e.actual))
+                    && new.get(e.command).is_some_and(|c| {
+                        transcript::matches(&c.expected, &e.actual)
+                            && transcript::ends_as_expected(&c.expected, e.no_eol)
+                    })
             }
             _ => false,
         };

@@ -98,11 +98,10 @@ impl<'b> Plan<'b> {
 /// Blocks that appear in the report: flake examples, and the command
 /// blocks `selection` makes tests.
 pub fn is_reported(b: &CodeBlock, selection: Blocks) -> bool {
-    match b.kind() {
-        BlockKind::Flake => true,
-        BlockKind::Script | BlockKind::Console => selection == Blocks::All || b.annotations.check,
-        _ => false,
-    }
+    matches!(
+        b.kind(),
+        BlockKind::Script | BlockKind::Console | BlockKind::Flake
+    ) && b.is_test(selection)
 }
 
 /// Why a block that is not reported could have been: a command block
@@ -224,7 +223,7 @@ fn validate(selected: &[(&Page, Vec<&CodeBlock>)]) -> Result<()> {
     let mut errors = Vec::new();
     for (page, blocks) in selected {
         for b in blocks.iter().filter(|b| b.kind() == BlockKind::Console) {
-            if let Err((line, message)) = transcript::parse(&b.text, b.line) {
+            if let Err((line, message)) = transcript::parse_block(b) {
                 errors.push(Error::input(&page.path, line, message));
             }
         }

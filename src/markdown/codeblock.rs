@@ -183,9 +183,22 @@ impl CodeBlock {
         }
     }
 
-    /// Does the checker run (or write) this block?
+    /// Does the checker run (or write) this block, in a book that checks
+    /// every command block?
     pub fn is_checked(&self) -> bool {
         self.kind() != BlockKind::Display
+    }
+
+    /// Is it checked in a book whose `[check] blocks` is `selection`? (In a
+    /// `"marked"` book, a command block only with the `check` attribute.)
+    pub fn is_test(&self, selection: crate::config::Blocks) -> bool {
+        match self.kind() {
+            BlockKind::Display => false,
+            BlockKind::Script | BlockKind::Console => {
+                selection == crate::config::Blocks::All || self.annotations.check
+            }
+            _ => true,
+        }
     }
 
     /// The block's `hidelines=PREFIX` attribute (mdBook), if any.

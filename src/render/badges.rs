@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::escape::escape_html;
+use crate::config::Blocks;
 use crate::markdown::{BlockKind, CodeBlock};
 use crate::report::{Against, BlockResult, CheckReport, Status};
 
@@ -154,8 +155,12 @@ pub fn verified_sentence(
 }
 
 /// `page.checks` for a page's blocks; `None` when none is checked.
-pub fn page_checks(blocks: &[CodeBlock], report: Option<&CheckReport>) -> Option<PageChecks> {
-    let checked: Vec<&CodeBlock> = blocks.iter().filter(|b| b.is_checked()).collect();
+pub fn page_checks(
+    blocks: &[CodeBlock],
+    report: Option<&CheckReport>,
+    selection: Blocks,
+) -> Option<PageChecks> {
+    let checked: Vec<&CodeBlock> = blocks.iter().filter(|b| b.is_test(selection)).collect();
     if checked.is_empty() {
         return None;
     }
@@ -188,6 +193,7 @@ pub fn page_checks(blocks: &[CodeBlock], report: Option<&CheckReport>) -> Option
 pub fn status_table<'a>(
     pages: impl IntoIterator<Item = (&'a str, &'a str, &'a [CodeBlock])>,
     report: Option<&CheckReport>,
+    selection: Blocks,
 ) -> String {
     let mut out = String::from("<h1 id=\"verification-status\">Verification status</h1>\n");
     match report {
@@ -221,7 +227,7 @@ pub fn status_table<'a>(
         "<table class=\"check-status\">\n<thead><tr><th>Page</th><th>Line</th><th>Language</th><th>Status</th><th>Details</th></tr></thead>\n<tbody>\n",
     );
     for (url, title, blocks) in pages {
-        for block in blocks.iter().filter(|b| b.is_checked()) {
+        for block in blocks.iter().filter(|b| b.is_test(selection)) {
             let check = report.and_then(|r| r.get(block));
             let (class, label) = verdict(check);
             let detail = check.and_then(BlockResult::detail).unwrap_or("");
@@ -326,7 +332,7 @@ mod tests {
     fn summary_text() {
         let page = page();
         let report = report();
-        let checks = page_checks(&page.blocks, Some(&report)).unwrap();
+        let checks = page_checks(&page.blocks, Some(&report), Blocks::All).unwrap();
         assert_eq!((checks.verified, checks.total), (1, 4));
         assert_eq!(checks.date.as_deref(), Some("2026-11-25"));
         // Nix and nixpkgs are named on pages with a flake example only.
@@ -336,13 +342,21 @@ mod tests {
             verified_sentence(2, 3, true, Some("2026-01-02"), None),
             "2 of 3 commands verified on 2026-01-02"
         );
-        let none = page_checks(&page.blocks, None).unwrap();
+        // A book that checks only marked blocks: none of these is a test.
+        assert!(page_checks(&page.blocks, Some(&report), Blocks::Marked).is_none());
+        let status = status_table(
+            [("p.html", "P", page.blocks.as_slice())],
+            Some(&report),
+            Blocks::Marked,
+        );
+        assert!(!status.contains("<tr class=\"check-"), "{status}");
+        let none = page_checks(&page.blocks, None, Blocks::All).unwrap();
         assert_eq!(
             none.summary,
             "None of the 4 checked blocks on this page has been verified."
         );
         assert_eq!(none.verified, 0);
-        assert!(page_checks(&page.blocks[4..], Some(&report)).is_none());
+        assert!(page_checks(&page.blocks[4..], Some(&report), Blocks::All).is_none());
     }
 
     const FLAKE_REPORT: &str = r#"{
@@ -397,7 +411,7 @@ mod tests {
             "{}",
             b[3]
         );
-        let checks = page_checks(&page.blocks, Some(&report)).unwrap();
+        let checks = page_checks(&page.blocks, Some(&report), Blocks::All).unwrap();
         assert_eq!(
             checks.summary,
             "2 of 4 commands verified on 2026-12-01 with Nix 2.26.3 against nixpkgs-unstable (1a2b3c4 of 2025-12-01)"
@@ -406,7 +420,11 @@ mod tests {
             checks.nixpkgs_url.as_deref(),
             Some("https://github.com/NixOS/nixpkgs/commit/1a2b3c4d5e6f7890")
         );
-        let html = status_table([("p.html", "P", page.blocks.as_slice())], Some(&report));
+        let html = status_table(
+            [("p.html", "P", page.blocks.as_slice())],
+            Some(&report),
+            Blocks::All,
+        );
         assert!(
             html.contains("with Nix 2.26.3, against nixpkgs-unstable at <a href=\"https://github.com/NixOS/nixpkgs/commit/1a2b3c4d5e6f7890\"><code>1a2b3c4</code></a>"),
             "{html}"
@@ -417,7 +435,7 @@ mod tests {
     fn report_paths_relative_to_root_match() {
         let text = REPORT.replace("\"content/p.md\"", "\"book/content/p.md\"");
         let report = CheckReport::parse(&text, Path::new("book"), Path::new("content")).unwrap();
-        let checks = page_checks(&page().blocks, Some(&report)).unwrap();
+        let checks = page_checks(&page().blocks, Some(&report), Blocks::All).unwrap();
         assert_eq!(checks.verified, 1);
     }
 
@@ -425,7 +443,11 @@ mod tests {
     fn status_table_lists_checked_blocks() {
         let page = page();
         let report = report();
-        let html = status_table([("p.html", "P", page.blocks.as_slice())], Some(&report));
+        let html = status_table(
+            [("p.html", "P", page.blocks.as_slice())],
+            Some(&report),
+            Blocks::All,
+        );
         assert_eq!(html.matches("<tr class=").count(), 4);
         assert!(html.contains("<a href=\"p.html\">P</a>"));
         assert!(html.contains("needs network"));

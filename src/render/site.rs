@@ -207,13 +207,13 @@ impl<'a> Site<'a> {
         let checks = if is_404 {
             None
         } else {
-            badges::page_checks(&page.blocks, self.report)
+            badges::page_checks(&page.blocks, self.report, config.check.blocks)
         };
         self.render_content(
             PageContext {
                 title,
                 url,
-                content: html::render_events(page, events, self.report),
+                content: html::render_events(page, events, self.report, config.check.blocks),
                 toc: context::toc(page),
                 edit_url: source_path
                     .as_deref()

@@ -86,7 +86,7 @@ impl Site<'_> {
             .iter()
             .zip(&self.nav.pages)
             .map(|(p, l)| (l.url.as_str(), l.title.as_str(), p.blocks.as_slice()));
-        let content = badges::status_table(pages, self.report);
+        let content = badges::status_table(pages, self.report, self.book.config.check.blocks);
         let toc: Vec<TocEntry<'_>> = Vec::new();
         let html = self.render_content(
             PageContext {

@@ -11,7 +11,9 @@
 //! a line ending in ` (re)` (a regular expression, `regex` syntax, matching
 //! the whole line), ` (glob)` (`*`, `?`, `[...]`, `{a,b}`, `\` escapes;
 //! `globset` syntax) or ` (esc)` (a literal line with `\t`, `\r`, `\\`,
-//! `\xNN` and `\u{N}` escapes); a line with `[..]`. Beside the rules,
+//! `\xNN` and `\u{N}` escapes); a line with `[..]`. A last line may end
+//! in ` (no-eol)` besides: the output ends there without a newline. Beside
+//! the rules,
 //! [`Rules::expectations`] reads groups: the lines between a line
 //! `(unordered)` and a line `(end)` match as many actual lines, in any
 //! order.
@@ -73,6 +75,11 @@ impl Expectation {
             Expectation::AnyLines { .. } => "any-lines",
             Expectation::Unordered { .. } => "unordered",
         }
+    }
+
+    /// Is it a last line ending in ` (no-eol)`?
+    pub fn is_no_eol(&self) -> bool {
+        self.kind() == NoEol::KIND
     }
 
     /// Does it match any number of lines?
@@ -183,6 +190,20 @@ impl Rules {
 
     /// The expectation of one written line.
     pub fn expectation(&self, written: &str) -> Result<Expectation, String> {
+        if let Some(inner) = written.strip_suffix(NO_EOL) {
+            let rule = match self.expectation(inner)? {
+                Expectation::Line { rule, .. } => rule,
+                _ => {
+                    return Err(format!(
+                        "`{written}`: (no-eol) ends a line of output, not `...`"
+                    ));
+                }
+            };
+            return Ok(Expectation::Line {
+                written: written.to_string(),
+                rule: Box::new(NoEol(rule)),
+            });
+        }
         let text = super::redact::expand(written);
         let e = self
             .makers
@@ -232,6 +253,12 @@ impl Rules {
                 continue;
             }
             let e = self.expectation(line).map_err(|m| (i, m))?;
+            if e.is_no_eol() && (group.is_some() || i + 1 != written.len()) {
+                return Err((
+                    i,
+                    format!("`{line}`: (no-eol) marks the last line of the output only"),
+                ));
+            }
             match &mut group {
                 Some(_) if e.is_any_lines() => {
                     return Err((
@@ -308,6 +335,28 @@ fn suffixed<'a>(written: &'a str, suffix: &str) -> Option<&'a str> {
 }
 
 const RE: &str = " (re)";
+/// The suffix of a last line the output ends without a newline after.
+pub const NO_EOL: &str = " (no-eol)";
+
+/// A line ending in ` (no-eol)`: its rule, and the output ends there
+/// without a newline (the matcher's caller knows that; see
+/// [`super::matching::ends_as_expected`]).
+#[derive(Debug)]
+struct NoEol(Box<dyn LineRule>);
+
+impl NoEol {
+    const KIND: &'static str = "no-eol";
+}
+
+impl LineRule for NoEol {
+    fn kind(&self) -> &'static str {
+        Self::KIND
+    }
+
+    fn matches(&self, line: &str) -> bool {
+        self.0.matches(line)
+    }
+}
 const GLOB: &str = " (glob)";
 const ESC: &str = " (esc)";
 

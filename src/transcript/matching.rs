@@ -3,6 +3,13 @@
 
 use super::expectation::{Expectation, Rules};
 
+/// Does the end of the output meet `expected`: an output whose last line
+/// has no newline (`no_eol`) meets any; one that ends in a newline does not
+/// meet a last line marked ` (no-eol)`.
+pub fn ends_as_expected(expected: &[Expectation], no_eol: bool) -> bool {
+    no_eol || !expected.last().is_some_and(Expectation::is_no_eol)
+}
+
 /// Does `actual` (normalized lines) match the `expected` lines?
 pub fn matches(expected: &[Expectation], actual: &[String]) -> bool {
     let a_len = actual.len();
@@ -36,7 +43,39 @@ pub fn matches(expected: &[Expectation], actual: &[String]) -> bool {
 /// all such alignments, the one with the fewest changed lines. When no
 /// expectation still matches, simply `actual`. `rules` reads the result
 /// back to check it matches.
-pub fn blessed_lines(rules: &Rules, expected: &[Expectation], actual: &[String]) -> Vec<String> {
+pub fn blessed_lines(
+    rules: &Rules,
+    expected: &[Expectation],
+    actual: &[String],
+    no_eol: bool,
+) -> Vec<String> {
+    use super::expectation::NO_EOL;
+    let mut out = aligned(rules, expected, actual);
+    // The last line says whether the output ends without a newline (when it
+    // is a line of its own, not `...` or a group's end).
+    let reads = |lines: &[String]| {
+        rules
+            .expectations(lines)
+            .is_ok_and(|e| ends_as_expected(&e, no_eol) && matches(&e, actual))
+    };
+    let Some(last) = out.last().cloned() else {
+        return out;
+    };
+    let marked = rules.expectation(&last).is_ok_and(|e| e.is_no_eol());
+    let n = out.len() - 1;
+    if marked && !no_eol {
+        out[n] = last[..last.len() - NO_EOL.len()].to_string();
+    } else if !marked && no_eol {
+        out[n] = format!("{last}{NO_EOL}");
+        if !reads(&out) {
+            out[n] = last;
+        }
+    }
+    out
+}
+
+/// [`blessed_lines`] but for the end of the output.
+fn aligned(rules: &Rules, expected: &[Expectation], actual: &[String]) -> Vec<String> {
     // A changed line costs EDIT; a line taken by `...` costs 1, so that of
     // two alignments changing as many lines, `...` takes fewer lines.
     const EDIT: usize = 1 << 20;

@@ -31,8 +31,11 @@ pub mod parse;
 pub mod redact;
 
 pub use expectation::{Expectation, LineRule, Rules};
-pub use matching::{blessed_lines, diff, matches};
-pub use parse::{Command, Line, LineKind, Status, has_command, is_transcript, lines, parse};
+pub use matching::{blessed_lines, diff, ends_as_expected, matches};
+pub use parse::{
+    Command, Dialect, Line, LineKind, Status, has_command, is_transcript, lines, lines_in, parse,
+    parse_block,
+};
 pub use redact::Redactions;
 
 #[cfg(test)]

@@ -12,8 +12,8 @@ pub enum LineKind {
     /// `$ command` (or a lone `$`): the first line of a command.
     Prompt,
     /// A line after a command line ending in `\`, `> ` prompt included, or
-    /// a `> ` line right after a command's lines (bash's own prompt inside a
-    /// heredoc or a quote, trycmd's continuation).
+    /// a `> ` line right after a command's lines where bash prompts so
+    /// (inside a heredoc or a quote; in a trycmd block, any).
     Continuation,
     /// Anything else: output (expected output after a command).
     Output,
@@ -27,22 +27,61 @@ pub struct Line<'a> {
     pub text: &'a str,
 }
 
-/// The lines of `text` by kind. Every line is one (`str::lines`).
+/// How a `> ` line after a command reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Dialect {
+    /// A console transcript: a `> ` line continues the command only where
+    /// bash itself would have prompted `> ` (after a `\`, inside a heredoc
+    /// or a quote); elsewhere it is output (`diff`'s `>` lines).
+    #[default]
+    Bash,
+    /// trycmd's: any `> ` line right after a command's lines continues it,
+    /// as more arguments where bash would not have prompted.
+    Trycmd,
+}
+
+impl Dialect {
+    /// The dialect of a block of `lang`.
+    pub fn of(lang: &str) -> Dialect {
+        if lang == "trycmd" {
+            Dialect::Trycmd
+        } else {
+            Dialect::Bash
+        }
+    }
+}
+
+/// The lines of `text` by kind, read as a console transcript. Every line is
+/// one (`str::lines`).
 pub fn lines(text: &str) -> Vec<Line<'_>> {
+    lines_in(Dialect::Bash, text)
+}
+
+/// [`lines`] in `dialect`.
+pub fn lines_in(dialect: Dialect, text: &str) -> Vec<Line<'_>> {
     let mut out: Vec<Line> = Vec::new();
-    let mut continues = false;
-    let mut in_command = false;
+    let mut command: Option<String> = None;
     for text in text.lines() {
         let bare = text.trim_end_matches('\r');
-        let kind = if continues || (in_command && (bare == ">" || bare.starts_with("> "))) {
-            LineKind::Continuation
-        } else if command_start(text).is_some() {
-            LineKind::Prompt
-        } else {
-            LineKind::Output
+        let prompted = bare == ">" || bare.starts_with("> ");
+        let kind = match &command {
+            Some(c) if c.ends_with('\\') => LineKind::Continuation,
+            Some(c) if prompted && (dialect == Dialect::Trycmd || joins_with_newline(c)) => {
+                LineKind::Continuation
+            }
+            _ if command_start(text).is_some() => LineKind::Prompt,
+            _ => LineKind::Output,
         };
-        in_command = kind != LineKind::Output;
-        continues = in_command && bare.ends_with('\\');
+        match kind {
+            LineKind::Prompt => command = Some(bare.to_string()),
+            LineKind::Continuation => {
+                if let Some(c) = &mut command {
+                    c.push('\n');
+                    c.push_str(bare);
+                }
+            }
+            LineKind::Output => command = None,
+        }
         out.push(Line { kind, text });
     }
     out
@@ -153,16 +192,27 @@ pub struct Command {
 /// the 1-based line of the opening fence. An error is (1-based page line,
 /// message).
 pub fn parse(text: &str, fence_line: usize) -> Result<Vec<Command>, (usize, String)> {
-    parse_with(&Rules::default(), text, fence_line)
+    parse_with(&Rules::default(), Dialect::Bash, text, fence_line)
 }
 
-/// [`parse`] with the rules given.
+/// [`parse`] of a block's text, in the dialect of its language.
+pub fn parse_block(block: &crate::markdown::CodeBlock) -> Result<Vec<Command>, (usize, String)> {
+    parse_with(
+        &Rules::default(),
+        Dialect::of(&block.lang),
+        &block.text,
+        block.line,
+    )
+}
+
+/// [`parse`] with the rules and dialect given.
 pub fn parse_with(
     rules: &Rules,
+    dialect: Dialect,
     text: &str,
     fence_line: usize,
 ) -> Result<Vec<Command>, (usize, String)> {
-    let lines = lines(text);
+    let lines = lines_in(dialect, text);
     let mut out: Vec<Command> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
@@ -191,11 +241,8 @@ pub fn parse_with(
             let next = next
                 .strip_prefix('>')
                 .map_or(next, |n| n.strip_prefix(' ').unwrap_or(n));
-            command.push(if !prompted || joins_with_newline(&command) {
-                '\n'
-            } else {
-                ' '
-            });
+            let newline = !prompted || dialect == Dialect::Bash || joins_with_newline(&command);
+            command.push(if newline { '\n' } else { ' ' });
             command.push_str(next);
             i += 1;
         }

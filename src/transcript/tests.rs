@@ -10,7 +10,12 @@ fn matches(expected: &[String], actual: &[String]) -> bool {
 
 fn blessed_lines(expected: &[String], actual: &[String]) -> Vec<String> {
     let rules = Rules::default();
-    super::blessed_lines(&rules, &rules.expectations(expected).unwrap(), actual)
+    super::blessed_lines(
+        &rules,
+        &rules.expectations(expected).unwrap(),
+        actual,
+        false,
+    )
 }
 
 fn line_matches(pattern: &str, line: &str) -> bool {
@@ -229,13 +234,11 @@ fn status_lines_follow_their_command() {
 }
 
 #[test]
-fn continuation_lines_are_arguments_or_bash_prompts() {
-    let cmds = parse(
-        "$ echo one\n> two\none two\n$ cat <<EOF\n> a\n>\n> EOF\na\n\n$ echo 'x\n> y'\n$ echo a \\\n> b\n",
-        1,
-    )
-    .unwrap();
-    let commands: Vec<&str> = cmds.iter().map(|c| c.command.as_str()).collect();
+fn continuation_lines_are_bash_prompts_or_trycmd_arguments() {
+    use super::{Dialect, Rules, parse::parse_with};
+    let text = "$ echo one\n> two\none two\n$ cat <<EOF\n> a\n>\n> EOF\na\n\n$ echo 'x\n> y'\n$ echo a \\\n> b\n";
+    let trycmd = parse_with(&Rules::default(), Dialect::Trycmd, text, 1).unwrap();
+    let commands: Vec<&str> = trycmd.iter().map(|c| c.command.as_str()).collect();
     assert_eq!(
         commands,
         [
@@ -245,10 +248,70 @@ fn continuation_lines_are_arguments_or_bash_prompts() {
             "echo a \\\nb"
         ]
     );
-    assert_eq!(cmds[0].written, s(&["one two"]));
-    // After output, a `> ` line is output (diff's `>` lines).
+    assert_eq!(trycmd[0].written, s(&["one two"]));
+    // In a console block, a `> ` line where bash would not prompt is
+    // output: diff's `>` lines.
+    let bash = parse(text, 1).unwrap();
+    let commands: Vec<&str> = bash.iter().map(|c| c.command.as_str()).collect();
     assert_eq!(
-        parse("$ d\nx\n> y\n", 1).unwrap()[0].written,
-        s(&["x", "> y"])
+        commands,
+        [
+            "echo one",
+            "cat <<EOF\na\n\nEOF",
+            "echo 'x\ny'",
+            "echo a \\\nb"
+        ]
     );
+    assert_eq!(bash[0].written, s(&["> two", "one two"]));
+    assert_eq!(
+        parse("$ diff a b | grep '^>'\n> \"helper\"\n", 1).unwrap()[0].written,
+        s(&["> \"helper\""])
+    );
+    // After output, a `> ` line is output in either dialect.
+    let after = parse_with(&Rules::default(), Dialect::Trycmd, "$ d\nx\n> y\n", 1).unwrap();
+    assert_eq!(after[0].written, s(&["x", "> y"]));
+}
+
+#[test]
+fn no_eol_marks_the_last_line_only() {
+    let rules = Rules::default();
+    let e = rules.expectations(&["a", "b [..] (no-eol)"]).unwrap();
+    assert!(e[1].is_no_eol() && e[1].matches_line("b x"));
+    assert!(super::ends_as_expected(&e, true));
+    assert!(!super::ends_as_expected(&e, false));
+    // Without the mark, a missing newline is no error.
+    let plain = rules.expectations(&["a"]).unwrap();
+    assert!(super::ends_as_expected(&plain, true) && super::ends_as_expected(&plain, false));
+    for bad in [
+        &["a (no-eol)", "b"][..],
+        &["... (no-eol)"][..],
+        &["(unordered)", "a (no-eol)", "(end)"][..],
+    ] {
+        assert!(rules.expectations(bad).is_err(), "{bad:?}");
+    }
+    assert!(super::output::ends_without_newline(b"a\nb"));
+    assert!(!super::output::ends_without_newline(b"a\nb\n"));
+    assert!(!super::output::ends_without_newline(b"a\n  "));
+    assert!(!super::output::ends_without_newline(b""));
+}
+
+#[test]
+fn bless_marks_and_unmarks_a_missing_newline() {
+    let rules = Rules::default();
+    let bless = |expected: &[&str], actual: &[&str], no_eol: bool| {
+        super::blessed_lines(
+            &rules,
+            &rules.expectations(expected).unwrap(),
+            &s(actual),
+            no_eol,
+        )
+    };
+    assert_eq!(bless(&["old"], &["x"], true), s(&["x (no-eol)"]));
+    assert_eq!(bless(&["x (no-eol)"], &["x"], false), s(&["x"]));
+    assert_eq!(
+        bless(&["a", "v[..] (no-eol)"], &["a", "v2"], true),
+        s(&["a", "v[..] (no-eol)"])
+    );
+    // A last `...` or group stays as it is.
+    assert_eq!(bless(&["a", "..."], &["a", "b"], true), s(&["a", "..."]));
 }

@@ -120,11 +120,17 @@ fn judge(
     // As printed, else redacted; what a report shows and bless writes is
     // the redacted form, never a sandbox path.
     let actual = redactions.redact(&printed);
+    let no_eol = transcript::output::ends_without_newline(&outcome.output.tail);
     let exit_ok = step.exit.accepts(outcome.exit_code);
-    let output_ok = step
+    let lines_ok = step
         .expected
         .as_ref()
         .is_none_or(|e| transcript::matches(e, &printed) || transcript::matches(e, &actual));
+    let end_ok = step
+        .expected
+        .as_ref()
+        .is_none_or(|e| transcript::ends_as_expected(e, no_eol));
+    let output_ok = lines_ok && end_ok;
     let status = if exit_ok && output_ok {
         Status::Passed
     } else {
@@ -141,12 +147,17 @@ fn judge(
             Exit::Failed => 1,
             Exit::Interrupted | Exit::Skipped => 130,
         },
+        expected_status: match step.exit {
+            Exit::Code(_) => None,
+            other => Some(other.describe()),
+        },
         duration_ms: outcome.duration.as_millis() as u64,
         status,
         diff: None,
         output: None,
         output_dropped: 0,
         actual: None,
+        no_eol,
         expected_lines: None,
     };
     if status == Status::Passed {
@@ -156,6 +167,11 @@ fn judge(
     cmd.output_dropped = outcome.output.dropped;
     if let Some(expected) = step.expected.as_ref().filter(|_| !output_ok) {
         let mut diff = transcript::diff(expected, &actual);
+        if !end_ok {
+            diff.push_str(
+                "(the output ends with a newline; its last expected line says (no-eol))\n",
+            );
+        }
         if outcome.output.dropped > 0 {
             diff.push_str(&format!(
                 "(the first {} bytes of output were dropped; only the last {} KiB are kept)\n",

@@ -19,7 +19,7 @@ impl ConsoleRunner {
     /// says what it must exit with, else the block's `exit=` for the last
     /// command and 0 for the others.
     pub fn steps(block: &CodeBlock) -> Vec<Step> {
-        let cmds = transcript::parse(&block.text, block.line).unwrap_or_default();
+        let cmds = transcript::parse_block(block).unwrap_or_default();
         let n = cmds.len();
         let block_exit = block.annotations.exit.unwrap_or(0);
         cmds.into_iter()

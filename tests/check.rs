@@ -860,14 +860,15 @@ fn bless_writes_placeholders_never_sandbox_paths() {
     let page = book.path("trycmd/src/trycmd.md");
     std::fs::write(
         &page,
-        "# T\n\n```console\n$ pwd\nold\n$ echo \"id 0123456789abcdef0123456789abcdef01234567\"\nold\n```\n",
+        "# T\n\n```console\n$ pwd\nold\n$ echo \"id 0123456789abcdef0123456789abcdef01234567\"\nold\n$ mkdir d && cd d\n$ pwd\nold\n$ echo \"$PWD/x\"\n[CWD]/old\n```\n",
     )
     .unwrap();
     let r = run(book.check(&["--bless"]));
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // `[CWD]` where the old lines named it, else `[ROOT]`.
     assert_eq!(
         std::fs::read_to_string(&page).unwrap(),
-        "# T\n\n```console\n$ pwd\n[ROOT]\n$ echo \"id 0123456789abcdef0123456789abcdef01234567\"\nid [HASH]\n```\n"
+        "# T\n\n```console\n$ pwd\n[ROOT]\n$ echo \"id 0123456789abcdef0123456789abcdef01234567\"\nid [HASH]\n$ mkdir d && cd d\n$ pwd\n[ROOT]/d\n$ echo \"$PWD/x\"\n[CWD]/x\n```\n"
     );
     let r = run(book.check(&[]));
     assert_eq!(r.code, 0, "{}", r.stdout);

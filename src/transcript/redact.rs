@@ -5,21 +5,25 @@
 //! page never receives a sandbox path or a value a redaction names.
 //!
 //! Built in: `[ROOT]`, the page's sandbox folder (where its blocks run),
-//! and `[EXE]`, the executable suffix of the platform (nothing on Unix),
-//! which is read into the expected line itself. A book adds its own in
+//! `[CWD]`, the folder the command started in, and `[EXE]`, the executable
+//! suffix of the platform (nothing on Unix), which is read into the
+//! expected line itself. A book adds its own in
 //! `[check.redactions]`: `"[HASH]" = "[0-9a-f]{40}"`.
 
 use regex::Regex;
 
 /// The placeholder of the page's sandbox folder.
 pub const ROOT: &str = "[ROOT]";
+/// The placeholder of the folder a command starts in.
+pub const CWD: &str = "[CWD]";
 /// The placeholder of the executable suffix.
 pub const EXE: &str = "[EXE]";
 
 /// The redactions of one page's run.
 #[derive(Debug, Clone, Default)]
 pub struct Redactions {
-    /// Values replaced as they are, longest first: (value, placeholder).
+    /// Values replaced as they are, in the order given: (value,
+    /// placeholder).
     values: Vec<(String, String)>,
     /// The book's: (pattern, placeholder), in the order of the book.
     patterns: Vec<(Regex, String)>,
@@ -34,14 +38,25 @@ impl Redactions {
         }
     }
 
-    /// The same, with `value` standing for `placeholder` (a sandbox path).
+    /// The same, with `value` standing for `placeholder` (a sandbox path),
+    /// replaced after the values given before.
     pub fn with_value(&self, value: &str, placeholder: &str) -> Redactions {
         let mut r = self.clone();
         if !value.is_empty() {
             r.values.push((value.to_string(), placeholder.to_string()));
-            r.values.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
         }
         r
+    }
+
+    /// The redactions of a command that starts in `cwd` in the sandbox
+    /// `root`: two orders, `[ROOT]` first and `[CWD]` first, since one path
+    /// may be written either way (`[ROOT]/sub` is `[CWD]` in `sub`).
+    pub fn of_command(&self, root: &str, cwd: Option<&str>) -> [Redactions; 2] {
+        let cwd = cwd.unwrap_or_default();
+        [
+            self.with_value(root, ROOT).with_value(cwd, CWD),
+            self.with_value(cwd, CWD).with_value(root, ROOT),
+        ]
     }
 
     /// `lines` with every value and every match of a pattern replaced by
@@ -105,8 +120,23 @@ mod tests {
 
     #[test]
     fn values_and_patterns_become_placeholders() {
-        let r = Redactions::new(vec![(Regex::new("[0-9a-f]{8}").unwrap(), "[HASH]".into())])
-            .with_value("/tmp/docs-check-p-1/work", ROOT);
+        let [r, cwd_first] =
+            Redactions::new(vec![(Regex::new("[0-9a-f]{8}").unwrap(), "[HASH]".into())])
+                .of_command(
+                    "/tmp/docs-check-p-1/work",
+                    Some("/tmp/docs-check-p-1/work/sub"),
+                );
+        assert_eq!(
+            r.redact(&s(&["/tmp/docs-check-p-1/work/sub/f"])),
+            s(&["[ROOT]/sub/f"])
+        );
+        assert_eq!(
+            cwd_first.redact(&s(&[
+                "/tmp/docs-check-p-1/work/sub/f",
+                "/tmp/docs-check-p-1/work"
+            ])),
+            s(&["[CWD]/f", "[ROOT]"])
+        );
         assert_eq!(
             r.redact(&s(&[
                 "at /tmp/docs-check-p-1/work/src",

@@ -53,10 +53,7 @@ pub fn run(
             (l, &mut launcher_session)
         }
     };
-    let redactions = settings.redactions.with_value(
-        &page.sandbox.path().to_string_lossy(),
-        transcript::redact::ROOT,
-    );
+    let root = page.sandbox.path().to_string_lossy().into_owned();
     let started = Instant::now();
     let deadline = started + Duration::from_secs(timeout);
     let mut commands = Vec::new();
@@ -77,6 +74,8 @@ pub fn run(
             }
         }
         let s = session.as_mut().expect("session started");
+        let cwd = s.cwd().map(|p| p.to_string_lossy().into_owned());
+        let redactions = settings.redactions.of_command(&root, cwd.as_deref());
         let outcome = s.run(step.mode, &step.text, deadline, &mut page.jail, network);
         if !s.is_alive() {
             *session = None;
@@ -114,18 +113,31 @@ fn judge(
     step: &Step,
     outcome: &Outcome,
     timeout: u64,
-    redactions: &Redactions,
+    redactions: &[Redactions; 2],
 ) -> (CommandResult, Option<String>) {
     let printed = transcript::output::normalize(&outcome.output.tail);
-    // As printed, else redacted; what a report shows and bless writes is
-    // the redacted form, never a sandbox path.
-    let actual = redactions.redact(&printed);
+    // As printed, else redacted (`[ROOT]` first, then `[CWD]` first); what a
+    // report shows and bless writes is a redacted form, never a sandbox
+    // path: `[CWD]` first where the expected lines name it.
+    let [root_first, cwd_first] = redactions.each_ref().map(|r| r.redact(&printed));
+    let names_cwd = step
+        .expected
+        .iter()
+        .flatten()
+        .flat_map(Expectation::written_lines)
+        .any(|l| l.contains(transcript::redact::CWD));
+    let actual = if names_cwd {
+        cwd_first.clone()
+    } else {
+        root_first.clone()
+    };
     let no_eol = transcript::output::ends_without_newline(&outcome.output.tail);
     let exit_ok = step.exit.accepts(outcome.exit_code);
-    let lines_ok = step
-        .expected
-        .as_ref()
-        .is_none_or(|e| transcript::matches(e, &printed) || transcript::matches(e, &actual));
+    let lines_ok = step.expected.as_ref().is_none_or(|e| {
+        [&printed, &root_first, &cwd_first]
+            .into_iter()
+            .any(|a| transcript::matches(e, a))
+    });
     let end_ok = step
         .expected
         .as_ref()

@@ -52,6 +52,9 @@ pub enum Expectation {
 pub const UNORDERED: &str = "(unordered)";
 /// The line that closes it.
 pub const END: &str = "(end)";
+/// The most lines a group holds: matching one costs the cube of its size at
+/// each place it may start.
+pub const GROUP_MAX: usize = 32;
 
 impl Expectation {
     /// The lines as written in the transcript (what a diff shows and what
@@ -266,7 +269,15 @@ impl Rules {
                         format!("`...` inside an `{UNORDERED}` group: a group's lines are counted"),
                     ));
                 }
-                Some((_, lines)) => lines.push(e),
+                Some((start, lines)) => {
+                    if lines.len() == GROUP_MAX {
+                        return Err((
+                            *start,
+                            format!("an `{UNORDERED}` group holds at most {GROUP_MAX} lines"),
+                        ));
+                    }
+                    lines.push(e)
+                }
                 None => out.push(e),
             }
         }
@@ -678,6 +689,12 @@ mod tests {
         ] {
             assert_eq!(rules.expectations(bad).unwrap_err().0, at, "{bad:?}");
         }
+        let mut big = vec!["x".to_string(); GROUP_MAX + 3];
+        big[1] = UNORDERED.into();
+        assert_eq!(
+            rules.expectations(&big).unwrap_err(),
+            (1, "an `(unordered)` group holds at most 32 lines".into())
+        );
     }
 
     #[test]

@@ -817,6 +817,24 @@ fn trycmd_status_lines_continuations_and_redactions() {
     // `? skipped` is not run: five commands of six ran.
     let cmds = report["blocks"][0]["commands"].as_array().unwrap();
     assert_eq!(cmds.len(), 5, "{}", r.stdout);
+    // trycmd's documented examples: the transcript, the status line, the
+    // output-only block (not reported), the ignored block (skipped).
+    let docs: Vec<(u64, &str)> = report["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["page"].as_str().unwrap().ends_with("docs.md"))
+        .map(|b| (b["line"].as_u64().unwrap(), b["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        docs,
+        [
+            (5, "passed"),
+            (11, "passed"),
+            (19, "passed"),
+            (33, "skipped")
+        ]
+    );
 
     // Each status is held to: wrong ones fail, with the status named.
     let page = book.path("trycmd/src/trycmd.md");
@@ -825,7 +843,7 @@ fn trycmd_status_lines_continuations_and_redactions() {
         "# T\n\n```console\n$ true\n? failed\n```\n\n```console\n$ false\n? success\n```\n\n```console\n$ sh -c 'exit 3'\n? interrupted\n```\n\n```console\n$ echo x\n? maybe\n```\n",
     )
     .unwrap();
-    let r = run(book.check(&[]));
+    let r = run(book.check(&["trycmd/src/trycmd.md"]));
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(
         r.stderr
@@ -837,7 +855,7 @@ fn trycmd_status_lines_continuations_and_redactions() {
         .unwrap()
         .replace("? maybe\n", "x\n");
     std::fs::write(&page, text).unwrap();
-    let r = run(book.check(&[]));
+    let r = run(book.check(&["trycmd/src/trycmd.md"]));
     assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
     assert_eq!(last_line(&r.stdout), "1 passed, 3 failed, 0 skipped");
     assert!(

@@ -24,12 +24,14 @@
 //! Users: the checker (`check::run`'s console runner), `--bless`
 //! (`check::bless`) and, for its lines, the console highlighting of the site.
 
+pub mod compare;
 pub mod expectation;
 pub mod matching;
 pub mod output;
 pub mod parse;
 pub mod redact;
 
+pub use compare::{Compared, compare};
 pub use expectation::{Expectation, LineRule, Rules};
 pub use matching::{blessed_lines, diff, ends_as_expected, matches};
 pub use parse::{

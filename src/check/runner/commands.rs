@@ -12,7 +12,7 @@ use crate::check::session::{self, HostBash, Mode, Outcome, Session, ShellLaunche
 use crate::check::settings::Settings;
 use crate::markdown::codeblock::{BlockKind, CodeBlock};
 use crate::report::{BlockResult, CommandResult, Status};
-use crate::transcript::{self, Expectation, Redactions, Status as Exit};
+use crate::transcript::{self, Compared, Expectation, Redactions, Status as Exit};
 
 /// One command of a block, with what it must do.
 pub struct Step {
@@ -115,34 +115,13 @@ fn judge(
     timeout: u64,
     redactions: &[Redactions; 2],
 ) -> (CommandResult, Option<String>) {
-    let printed = transcript::output::normalize(&outcome.output.tail);
-    // As printed, else redacted (`[ROOT]` first, then `[CWD]` first); what a
-    // report shows and bless writes is a redacted form, never a sandbox
-    // path: `[CWD]` first where the expected lines name it.
-    let [root_first, cwd_first] = redactions.each_ref().map(|r| r.redact(&printed));
-    let names_cwd = step
-        .expected
-        .iter()
-        .flatten()
-        .flat_map(Expectation::written_lines)
-        .any(|l| l.contains(transcript::redact::CWD));
-    let actual = if names_cwd {
-        cwd_first.clone()
-    } else {
-        root_first.clone()
-    };
-    let no_eol = transcript::output::ends_without_newline(&outcome.output.tail);
-    let exit_ok = step.exit.accepts(outcome.exit_code);
-    let lines_ok = step.expected.as_ref().is_none_or(|e| {
-        [&printed, &root_first, &cwd_first]
-            .into_iter()
-            .any(|a| transcript::matches(e, a))
-    });
-    let end_ok = step
+    // A script's output is not compared.
+    let compared = step
         .expected
         .as_ref()
-        .is_none_or(|e| transcript::ends_as_expected(e, no_eol));
-    let output_ok = lines_ok && end_ok;
+        .map(|e| transcript::compare(e, &outcome.output.tail, redactions));
+    let exit_ok = step.exit.accepts(outcome.exit_code);
+    let output_ok = compared.as_ref().is_none_or(Compared::ok);
     let status = if exit_ok && output_ok {
         Status::Passed
     } else {
@@ -169,7 +148,7 @@ fn judge(
         output: None,
         output_dropped: 0,
         actual: None,
-        no_eol,
+        no_eol: compared.as_ref().is_some_and(|c| c.no_eol),
         expected_lines: None,
     };
     if status == Status::Passed {
@@ -177,9 +156,9 @@ fn judge(
     }
     cmd.output = Some(outcome.output.text());
     cmd.output_dropped = outcome.output.dropped;
-    if let Some(expected) = step.expected.as_ref().filter(|_| !output_ok) {
-        let mut diff = transcript::diff(expected, &actual);
-        if !end_ok {
+    if let (Some(expected), Some(c)) = (&step.expected, compared.filter(|c| !c.ok())) {
+        let mut diff = transcript::diff(expected, &c.actual);
+        if !c.end_ok {
             diff.push_str(
                 "(the output ends with a newline; its last expected line says (no-eol))\n",
             );
@@ -193,7 +172,7 @@ fn judge(
         }
         cmd.diff = Some(diff);
         if exit_ok {
-            cmd.actual = Some(actual);
+            cmd.actual = Some(c.actual);
             cmd.expected_lines = step.expected_lines.clone();
         }
     }

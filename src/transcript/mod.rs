@@ -1,5 +1,5 @@
 //! Console transcripts: `$ command` lines, their `> ` continuation lines and
-//! the output expected after each, parsed once ([`parse`]) into commands
+//! the output expected after each, parsed once ([`parse()`]) into commands
 //! whose expected output is a list of typed [`Expectation`]s, and matched
 //! against what a command printed ([`matching`]).
 //!
@@ -25,7 +25,7 @@
 //!   what a terminal would show (the text after the last `\r`); trailing
 //!   blank lines are ignored on both sides. It matches as printed or with
 //!   its sandbox paths and the book's values redacted ([`redact`]), and
-//!   [`compare`] gives the redacted form a report shows and `--bless`
+//!   [`compare()`] gives the redacted form a report shows and `--bless`
 //!   writes.
 //!
 //! Users: the checker (`check::run`'s console runner), `--bless`

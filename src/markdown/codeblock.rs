@@ -5,7 +5,8 @@
 //! double-quoted), separated as rustdoc and mdBook separate them: by spaces,
 //! tabs and commas (`rust,ignore`, `rust, ignore`, `rust ,ignore`). A comma
 //! inside a value belongs to it (`needs=nix,network`). rustdoc's and mdBook's
-//! own attributes are kept as flags; an unknown attribute is an error on a
+//! own attributes are kept as flags (`ignore` skips a command block); an
+//! unknown attribute is an error on a
 //! block the checker runs or writes (or when it is a near miss of one of the
 //! checker's attributes) and a warning elsewhere. See `content/contributing.md`
 //! for the user's view.
@@ -113,7 +114,8 @@ pub const NEEDS: &[&str] = &[
 ];
 /// Attributes rustdoc (`LangString::parse` in src/librustdoc/html/markdown.rs)
 /// and mdBook (its playground and hidelines options) give meaning to. The
-/// checker does not act on them; `edition2015`... and `E0277`-style error
+/// checker acts on `ignore` only (a command block marked so is skipped);
+/// `edition2015`... and `E0277`-style error
 /// codes and `ignore-TARGET` are recognised by shape in [`is_foreign_flag`].
 pub const FOREIGN_FLAGS: &[&str] = &[
     "ignore",

@@ -326,6 +326,14 @@ mod tests {
         assert!(!plain.contains("check-"));
         let html = super::super::html::render(&page);
         assert_eq!(html.matches("check check-unchecked").count(), 4);
+        // A book that checks only marked blocks: a badge on the marked one.
+        let marked = crate::markdown::page::test_page(
+            "```console\n$ echo a\n```\n\n```console check\n$ echo b\n```\n",
+        )
+        .unwrap();
+        let html =
+            super::super::html::render_events(&marked, &marked.events(), None, Blocks::Marked);
+        assert_eq!(html.matches("class=\"check check-").count(), 1, "{html}");
     }
 
     #[test]

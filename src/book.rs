@@ -1,5 +1,6 @@
-//! Loading a book: `book.toml`, then `SUMMARY.md`, then every page through
-//! the source stage (raw text, preprocess) and the one parse.
+//! Loading a book: `book.toml`, then `SUMMARY.md`, then every page read,
+//! the whole book preprocessed ([`crate::preprocess`]: includes and mdBook
+//! preprocessors), then each page's one parse.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -21,6 +22,11 @@ pub struct Book {
     pub config: Config,
     /// Non-fatal findings (ignored mdBook keys, pages not in SUMMARY.md).
     pub warnings: crate::diagnostics::Warnings,
+    /// Findings said but never fatal, even in a strict build (an optional
+    /// preprocessor that is not installed).
+    pub notes: Vec<String>,
+    /// The mdBook preprocessors that ran as commands, in order.
+    pub preprocessors_ran: Vec<String>,
     pub summary: Summary,
     /// Every non-draft chapter, in reading order.
     pub pages: Vec<Page>,
@@ -110,9 +116,25 @@ impl Book {
 
         warnings.extend(unlisted_pages(&book_src, &seen));
 
-        let parsed: Vec<Result<Page>> = listed
+        let read: Vec<Result<RawSource>> = listed
             .par_iter()
-            .map(|(rel, _)| load_page(&book_src, rel))
+            .map(|(rel, _)| RawSource::read(&book_src, rel))
+            .collect();
+        let mut raws = Vec::with_capacity(read.len());
+        let mut errors = Vec::new();
+        for raw in read {
+            match raw {
+                Ok(r) => raws.push(r),
+                Err(e) => errors.push(e),
+            }
+        }
+        Error::from_many(errors)?;
+        let done = crate::preprocess::book(root, &config, &summary, raws)?;
+        warnings.extend(done.warnings);
+        let parsed: Vec<Result<Page>> = done
+            .pages
+            .into_par_iter()
+            .map(Page::from_resolved)
             .collect();
         let mut pages = Vec::with_capacity(parsed.len());
         let mut errors = Vec::new();
@@ -136,6 +158,8 @@ impl Book {
             root: root.to_path_buf(),
             config,
             warnings,
+            notes: done.notes,
+            preprocessors_ran: done.ran,
             summary,
             pages,
             by_rel,
@@ -162,7 +186,12 @@ impl Book {
     /// file at `rel` (relative to the source folder), as their source maps
     /// say: what `serve` renders again when that file changes. Today each
     /// page reads its own file alone; with includes, a file may feed several.
+    /// None when preprocessors ran as commands: they see the whole book, so
+    /// any change builds it all again.
     pub fn pages_reading(&self, rel: &Path) -> Vec<usize> {
+        if !self.preprocessors_ran.is_empty() {
+            return Vec::new();
+        }
         let own = self.index_of(rel);
         let file = display_path(&self.root.join(&self.config.book.src).join(rel));
         // A page read from its own file alone (every page, until includes)
@@ -187,8 +216,10 @@ impl Book {
     }
 }
 
-/// The page at `rel` in the source folder `src_dir`: its raw text read,
-/// preprocessed, then parsed once. Every page of a book is loaded here.
+/// The page at `rel` in the source folder `src_dir` on its own: its raw
+/// text read, its includes expanded, then parsed once (what `serve` renders
+/// again when one page changed; the book's preprocessor commands are not
+/// run, see [`Book::pages_reading`]).
 pub fn load_page(src_dir: &Path, rel: &Path) -> Result<Page> {
     let raw = RawSource::read(src_dir, rel)?;
     Page::from_resolved(preprocess(raw)?)
@@ -281,6 +312,31 @@ mod tests {
         assert_eq!(book.pages_reading(Path::new("sub/two.md")), [1]);
         assert_eq!(book.pages_reading(Path::new("one.md")), [0]);
         assert!(book.pages_reading(Path::new("other.txt")).is_empty());
+    }
+
+    #[test]
+    fn with_preprocessors_any_change_builds_the_whole_book() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            &[
+                (
+                    "book.toml",
+                    "[preprocessor.same]\ncommand = \"sh same.sh\"\n",
+                ),
+                // Prints back the book it reads: [context, book] -> book.
+                (
+                    "same.sh",
+                    "[ \"$1\" = supports ] && exit 0\npython3 -c 'import json,sys; json.dump(json.load(sys.stdin)[1], sys.stdout)'\n",
+                ),
+                ("src/SUMMARY.md", "# S\n\n- [One](one.md)\n"),
+                ("src/one.md", "# One\n"),
+            ],
+        );
+        let book = Book::load(dir.path()).unwrap();
+        assert_eq!(book.preprocessors_ran, ["same"]);
+        assert!(book.pages[0].source_map().is_identity());
+        assert!(book.pages_reading(Path::new("one.md")).is_empty());
     }
 
     #[test]

@@ -5,9 +5,10 @@
 //! ```text
 //! config (book.toml, a file per table)      summary (SUMMARY.md)
 //!        \                                   /
-//!         book: for each page, source (raw text -> preprocess, with a
-//!         source map) -> markdown (the one parse into a Page and its
-//!         CodeBlocks; one walker over the events)
+//!         book: every page's raw text (source), then the whole book
+//!         through preprocess (includes, mdBook preprocessor commands, each
+//!         page with a source map) -> markdown (the one parse into a Page
+//!         and its CodeBlocks; one walker over the events)
 //!        /                                   \
 //! render (the site: pages, special pages,   check (docs-check: runs the
 //!  badges from report, highlight, nav,       blocks, writes the report)
@@ -35,6 +36,7 @@ pub mod markdown;
 pub mod new_page;
 pub mod options;
 pub mod paths;
+pub mod preprocess;
 pub mod process;
 pub mod render;
 pub mod report;

@@ -12,6 +12,19 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     guidebook::tune_memory();
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if argv.get(1).is_some_and(|a| a == "check")
+        && let Some(merge) = cli::merge::merge_command(&argv, 2)
+    {
+        let args = cli::merge::MergeArgs::parse_from(merge);
+        return match args.run() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     let cli = Cli::parse();
     match cli.command {
         Command::Build(args) => report(build(&args)),
@@ -31,6 +44,9 @@ fn main() -> ExitCode {
 
 fn build(args: &BuildArgs) -> anyhow::Result<()> {
     let report = guidebook::render::build(&args.options())?;
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
     for warning in &report.warnings {
         eprintln!("warning: {warning}");
     }

@@ -71,4 +71,6 @@ pub struct CheckOptions {
     /// The `nix` to run flake examples and dev shells with, also first on
     /// the PATH of blocks (default: `nix` on PATH).
     pub nix: Option<PathBuf>,
+    /// Check only this job's share of the pages (`--partition K/N`).
+    pub partition: Option<crate::check::partition::Partition>,
 }

@@ -41,15 +41,18 @@ pub fn url_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
 }
 
-/// The output stem of a page's stem (its path without `.md`): a `README`
-/// becomes its folder's `index`; anything else stays.
+/// The output stem of a page's stem (its path without `.md`): a `README`,
+/// in any case (`Readme`, `readme`, as mdBook's `index` preprocessor
+/// matches it), becomes its folder's `index`; anything else stays.
 pub fn output_stem(stem: &str) -> String {
-    if stem == "README" {
-        "index".to_string()
-    } else if let Some(dir) = stem.strip_suffix("/README") {
-        format!("{dir}/index")
-    } else {
-        stem.to_string()
+    let (dir, name) = match stem.rsplit_once('/') {
+        Some((dir, name)) => (Some(dir), name),
+        None => (None, stem),
+    };
+    match dir {
+        _ if !name.eq_ignore_ascii_case("README") => stem.to_string(),
+        Some(dir) => format!("{dir}/index"),
+        None => "index".to_string(),
     }
 }
 
@@ -58,7 +61,9 @@ pub fn output_stem(stem: &str) -> String {
 pub fn sources_of_stem(stem: &Path) -> Vec<PathBuf> {
     let mut candidates = vec![stem.with_extension("md")];
     if stem.file_name().is_some_and(|n| n == "index") {
-        candidates.push(stem.with_file_name("README.md"));
+        for name in ["README.md", "Readme.md", "readme.md"] {
+            candidates.push(stem.with_file_name(name));
+        }
     }
     candidates
 }
@@ -158,9 +163,17 @@ mod tests {
         assert_eq!(page_url(Path::new("README.md")), "index.html");
         assert_eq!(page_url(Path::new("./a/README.md")), "a/index.html");
         assert_eq!(page_url(Path::new("fix/lock.md")), "fix/lock.html");
+        assert_eq!(page_url(Path::new("second/Readme.md")), "second/index.html");
+        assert_eq!(page_url(Path::new("readme.md")), "index.html");
+        assert_eq!(page_url(Path::new("readmes.md")), "readmes.html");
         assert_eq!(
             sources_of_stem(Path::new("a/index")),
-            [PathBuf::from("a/index.md"), PathBuf::from("a/README.md")]
+            [
+                PathBuf::from("a/index.md"),
+                PathBuf::from("a/README.md"),
+                PathBuf::from("a/Readme.md"),
+                PathBuf::from("a/readme.md")
+            ]
         );
         assert_eq!(sources_of_stem(Path::new("b")), [PathBuf::from("b.md")]);
     }

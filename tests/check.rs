@@ -447,19 +447,19 @@ fn json_junit_and_github_formats() {
     assert!(r.stdout.starts_with("<?xml"), "{}", r.stdout);
     assert!(
         r.stdout
-            .contains("<testsuites name=\"docs-check\" tests=\"3\" failures=\"3\" skipped=\"0\">"),
+            .contains("<testsuites name=\"docs-check\" tests=\"3\" failures=\"3\" errors=\"0\""),
         "{}",
         r.stdout
     );
     assert!(
         r.stdout
-            .contains("<testsuite name=\"fail/src/exit.md\" tests=\"2\" failures=\"2\""),
+            .contains("<testsuite name=\"fail/src/exit.md\" tests=\"2\" skipped=\"0\" errors=\"0\" failures=\"2\""),
         "{}",
         r.stdout
     );
     assert!(
         r.stdout
-            .contains("<failure message=\"exit code 1, expected 0\">"),
+            .contains("<failure message=\"exit code 1, expected 0\" type=\"exit-code\">"),
         "{}",
         r.stdout
     );
@@ -516,7 +516,7 @@ fn one_run_prints_annotations_and_writes_json_and_junit() {
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert!(xml.starts_with("<?xml"), "{xml}");
     assert!(
-        xml.contains("<testsuites name=\"docs-check\" tests=\"3\" failures=\"3\" skipped=\"0\">"),
+        xml.contains("<testsuites name=\"docs-check\" tests=\"3\" failures=\"3\" errors=\"0\""),
         "{xml}"
     );
     assert_eq!(xml.matches("<failure message=").count(), 3, "{xml}");

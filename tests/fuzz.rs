@@ -241,6 +241,7 @@ fn bless_round_trip() {
                     expected_lines: Some(first.expected_lines.clone()),
                 }],
                 duration_ms: 0,
+                background: Vec::new(),
             };
             let blessed = guidebook::check::bless::bless(&book, &[result]).unwrap();
             let after = std::fs::read_to_string(dir.path().join("src/p.md")).unwrap();

@@ -485,7 +485,10 @@ fn blocked_blocks_in_the_github_and_junit_formats() {
         "{github}"
     );
     let junit = run("junit");
-    assert!(junit.contains("failures=\"1\" skipped=\"3\""), "{junit}");
+    assert!(
+        junit.contains("tests=\"4\" failures=\"1\" errors=\"0\""),
+        "{junit}"
+    );
     assert_eq!(
         junit.matches("<skipped message=\"blocked by ").count(),
         3,

@@ -143,7 +143,19 @@ pub struct Jail {
     holder: Option<Holder>,
     /// Fallback: sessions of the page's commands.
     sessions: Vec<i32>,
+    /// The network namespace of another jail of the page, joined by this
+    /// one's commands ([`Jail::share_network_of`]).
+    net_from: Option<OwnedFd>,
+    /// Fallback: this jail's end spares the processes of the page's
+    /// background jail (they carry [`BACKGROUND_ENV`]); that jail's own end
+    /// spares nothing.
+    spares_background: bool,
 }
+
+/// Set on the processes of a page's `background` blocks (to the page's
+/// folder), so that in the fallback the end of a shell spares them; the
+/// end of the page ends them all the same.
+pub const BACKGROUND_ENV: &str = "GUIDEBOOK_BACKGROUND";
 
 struct Holder {
     child: Child,
@@ -166,11 +178,44 @@ impl Jail {
             policy,
             holder: None,
             sessions: Vec::new(),
+            net_from: None,
+            spares_background: true,
         }
+    }
+
+    /// The jail of the page's `background` blocks: this jail's mechanism
+    /// and policy, its own PID namespace (so the end of a shell in this
+    /// jail does not end them); the page ends it.
+    pub fn for_background(&self) -> Jail {
+        let mut jail = Jail::new(self.mechanism.clone(), self.policy.clone());
+        jail.spares_background = false;
+        jail
+    }
+
+    /// This jail's commands join `other`'s network namespace (where
+    /// docs-check may join one: as root), so that they reach a server
+    /// started there on the page's loopback; its namespace is made now if
+    /// need be.
+    pub fn share_network_of(&mut self, other: &mut Jail) -> std::io::Result<()> {
+        if let Mechanism::Bwrap(bwrap) = &other.mechanism
+            && other.holder.is_none()
+        {
+            other.holder = Some(start_holder(bwrap, &other.policy)?);
+        }
+        self.net_from = match other.holder.as_ref().and_then(|h| h.net_ns.as_ref()) {
+            Some(fd) => Some(high_fd(fd)?),
+            None => None,
+        };
+        Ok(())
     }
 
     pub fn mechanism(&self) -> &Mechanism {
         &self.mechanism
+    }
+
+    /// The page's folder.
+    pub fn root(&self) -> &Path {
+        &self.policy.root
     }
 
     /// `inner` (program, arguments, environment as set, folder) as a command
@@ -203,7 +248,8 @@ impl Jail {
                 }
                 cmd.args(["--pidns", "5"]);
                 cmd.args(mounts(&self.policy));
-                if holder.net_ns.is_none() && !network {
+                let page_net = self.net_from.as_ref().or(holder.net_ns.as_ref());
+                if page_net.is_none() && !network {
                     cmd.arg("--unshare-net");
                 }
                 cmd.arg("--chdir").arg(&cwd);
@@ -212,11 +258,7 @@ impl Jail {
                     .args(inner.get_args());
                 let pid_ns = holder.pid_ns.as_raw_fd();
                 let user_ns = holder.user_ns.as_ref().map(|f| f.as_raw_fd());
-                let net_ns = holder
-                    .net_ns
-                    .as_ref()
-                    .filter(|_| !network)
-                    .map(|f| f.as_raw_fd());
+                let net_ns = page_net.filter(|_| !network).map(|f| f.as_raw_fd());
                 // SAFETY: only dup2, fcntl and setns between fork and exec.
                 unsafe {
                     cmd.pre_exec(move || {
@@ -290,11 +332,21 @@ impl Jail {
             // Every page's sandbox exists before its first command starts.
             let mut others = crate::check::sandbox::live();
             others.retain(|r| *r != self.policy.root);
-            kill_leftovers(&self.sessions, &self.policy.root, &started, &others);
-            self.sessions.clear();
+            let spare = self
+                .spares_background
+                .then(|| background_marker(&self.policy.root));
+            kill_leftovers(
+                &self.sessions,
+                &self.policy.root,
+                &started,
+                &others,
+                spare.as_deref(),
+            );
+            // This jail's sessions only: the page's other jail has its own.
             registry()
                 .sessions
-                .retain(|(root, _)| *root != self.policy.root);
+                .retain(|(root, s)| *root != self.policy.root || !self.sessions.contains(s));
+            self.sessions.clear();
         }
     }
 }
@@ -348,7 +400,7 @@ pub fn kill_everything() {
     roots.dedup();
     let sids: Vec<i32> = reg.sessions.iter().map(|(_, s)| *s).collect();
     for root in roots {
-        kill_leftovers(&sids, root, &sids, &[]);
+        kill_leftovers(&sids, root, &sids, &[], None);
     }
 }
 
@@ -573,12 +625,27 @@ pub fn move_fd(fd: RawFd, target: RawFd) -> std::io::Result<()> {
     Ok(())
 }
 
+/// `GUIDEBOOK_BACKGROUND=ROOT`: the variable the background processes of
+/// the page at `root` carry.
+pub fn background_marker(root: &Path) -> Vec<u8> {
+    let mut m = format!("{BACKGROUND_ENV}=").into_bytes();
+    m.extend_from_slice(root.as_os_str().as_encoded_bytes());
+    m
+}
+
 /// Fallback: SIGKILL every process in one of `sessions` or whose
 /// environment names `root` (as `GUIDEBOOK_SANDBOX`, `HOME` or `TMPDIR`),
 /// and every orphan adopted by docs-check (the subreaper) that is not a
 /// command it `started` nor names a page of `others` still running (a block's
-/// `env -i setsid -f cmd`), until none is left.
-fn kill_leftovers(sessions: &[i32], root: &Path, started: &[i32], others: &[PathBuf]) {
+/// `env -i setsid -f cmd`), until none is left; but none whose environment
+/// holds `spare` (the page's background processes, when a shell ends).
+fn kill_leftovers(
+    sessions: &[i32],
+    root: &Path,
+    started: &[i32],
+    others: &[PathBuf],
+    spare: Option<&[u8]>,
+) {
     let needle = root.as_os_str().as_encoded_bytes().to_vec();
     let me = std::process::id() as i32;
     // SAFETY: getsid only reads.
@@ -628,7 +695,8 @@ fn kill_leftovers(sessions: &[i32], root: &Path, started: &[i32], others: &[Path
                 && !others
                     .iter()
                     .any(|o| names(o.as_os_str().as_encoded_bytes()));
-            let ours = sessions.contains(&sid) || names(&needle) || orphan;
+            let spared = spare.is_some_and(|m| env.split(|&b| b == 0).any(|var| var == m));
+            let ours = (sessions.contains(&sid) || names(&needle) || orphan) && !spared;
             if ours {
                 found = true;
                 // SAFETY: signalling a process of this page.

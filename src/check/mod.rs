@@ -27,6 +27,7 @@
 //!   network unless a block says `needs=network` (per command), a read-only
 //!   root with the page's folder, its own HOME and TMPDIR writable.
 
+pub mod background;
 pub mod bless;
 pub mod env;
 pub mod formats;
@@ -34,6 +35,7 @@ pub mod isolation;
 pub mod needs;
 pub mod nix;
 pub mod page;
+pub mod partition;
 pub mod plan;
 pub mod pool;
 pub mod progress;
@@ -79,10 +81,18 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
     signals::stop_on_signal(args.keep);
     let (root, page_args) = plan::split_paths(&args.paths)?;
     let book = Book::load(&root)?;
+    for note in &book.notes {
+        eprintln!("note: {note}");
+    }
     for w in &book.warnings {
         eprintln!("warning: {w}");
     }
-    let plan = Plan::new(&book, &page_args, args.filter.as_deref())?;
+    let plan = Plan::new(
+        &book,
+        &page_args,
+        args.filter.as_deref(),
+        args.partition.as_ref(),
+    )?;
     let unmarked = plan.not_marked();
     if unmarked > 0 {
         eprintln!(
@@ -118,7 +128,9 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
     for r in per_page {
         results.extend(r?);
     }
-    let report = assemble(results, &mechanism, &settings.nix);
+    let mut report = assemble(results, &mechanism, &settings.nix);
+    report.book = book.title();
+    report.partition = args.partition;
 
     let rendered = formats::render(&report, args.format);
     report::write(&report, &report_path, args.junit.as_deref())?;
@@ -146,6 +158,7 @@ fn assemble(mut results: Vec<BlockResult>, mechanism: &Mechanism, nix: &nix::Nix
     nix::said_once(&mut results);
     let mut report = Report::new(results);
     report.isolation = mechanism.name().into();
+    report.guidebook = env!("CARGO_PKG_VERSION").into();
     let (flakes, nixpkgs) = nix.records();
     report.flakes = flakes;
     report.nixpkgs = nixpkgs;

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use super::background::Background;
 use super::env::Env;
 use super::isolation::{Jail, Policy};
 use super::nix;
@@ -33,6 +34,8 @@ pub struct PageRun {
     pub flake_dir: String,
     /// Failed flakes by folder: the blocks that depend on one are blocked.
     pub failed_flakes: HashMap<String, nix::FlakeFailure>,
+    /// The page's `background` blocks, still running.
+    pub background: Background,
 }
 
 impl PageRun {
@@ -89,21 +92,24 @@ impl PageRun {
             env,
             flake_dir: String::new(),
             failed_flakes: HashMap::new(),
+            background: Background::default(),
         })
     }
 
-    /// End the sessions, then the jail; keep the sandbox when asked.
+    /// End the sessions, then the jails; keep the sandbox when asked.
     fn finish(self, page: &Page, keep: bool) {
         let PageRun {
             host,
             shells,
             jail,
             sandbox,
+            background,
             ..
         } = self;
         drop(host);
         drop(shells);
         drop(jail);
+        drop(background);
         if keep {
             let at = sandbox.keep();
             eprintln!("kept sandbox of {}: {}", page.path.display(), at.display());
@@ -144,8 +150,26 @@ pub fn run_page(page: &Page, settings: &Settings) -> Result<Vec<BlockResult>> {
                 None => run.failed_flakes.remove(&run.flake_dir),
             };
         }
+        let mut result = result;
+        if result.status == Status::Failed && !run.background.is_empty() {
+            result.background = run.background.snapshot();
+        }
         progress::block_done(settings.progress.as_ref(), &result);
         results.push(result);
+    }
+    // A background block that ended by itself with a failure fails.
+    for ended in run.background.finish() {
+        if let Some(r) = results
+            .iter_mut()
+            .find(|r| r.line == ended.line && r.status == Status::Passed)
+        {
+            r.status = Status::Failed;
+            r.message = Some(format!(
+                "the background block ended with exit code {} before the end of its page",
+                ended.exit_code.unwrap_or(-1)
+            ));
+            r.background = vec![ended];
+        }
     }
     run.finish(page, settings.keep);
     Ok(results)

@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::partition::Partition;
 use crate::book::Book;
 use crate::config::Blocks;
 use crate::error::{Error, Result};
@@ -33,22 +34,42 @@ pub const OUTPUT_ONLY: &str = "output only: shown, never run";
 
 impl<'b> Plan<'b> {
     /// Select the pages named in `page_args` (all when none) and their
-    /// blocks that `filter` keeps; `Err` when a page is not in the book or a
-    /// console transcript does not parse.
-    pub fn new(book: &'b Book, page_args: &[PathBuf], filter: Option<&str>) -> Result<Plan<'b>> {
+    /// blocks that `filter` keeps, then this job's share of those pages
+    /// (`partition`); `Err` when a page is not in the book or a console
+    /// transcript does not parse.
+    pub fn new(
+        book: &'b Book,
+        page_args: &[PathBuf],
+        filter: Option<&str>,
+        partition: Option<&Partition>,
+    ) -> Result<Plan<'b>> {
         let selection = book.config.check.blocks;
         let mut listed = Vec::new();
         let mut pages = Vec::new();
+        // The index of each page with blocks to run, as partitions count.
+        let mut running = 0;
         for p in select_pages(book, page_args)? {
             let mut blocks = Vec::new();
+            let mut notes = Vec::new();
             for b in p.blocks.iter().filter(|b| matches_filter(p, b, filter)) {
                 if is_reported(b, selection) {
                     blocks.push(b);
-                    listed.push((p, b, None));
+                    notes.push((p, b, None));
                 } else if let Some(note) = not_run_note(b) {
-                    listed.push((p, b, Some(note)));
+                    notes.push((p, b, Some(note)));
                 }
             }
+            let mine = if blocks.is_empty() {
+                // Nothing of it runs: listed by a run of the whole book.
+                partition.is_none()
+            } else {
+                running += 1;
+                partition.is_none_or(|part| part.selects(running - 1, &p.rel.to_string_lossy()))
+            };
+            if !mine {
+                continue;
+            }
+            listed.extend(notes);
             if !blocks.is_empty() {
                 pages.push((p, blocks));
             }

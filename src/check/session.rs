@@ -45,7 +45,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::check::env::Env;
-use crate::check::isolation::{Jail, high_fd, move_fd};
+use crate::check::isolation::{BACKGROUND_ENV, Jail, high_fd, move_fd};
 
 pub use crate::process::{Captured, OUTPUT_CAP};
 use crate::process::{Kill, set_nonblocking};
@@ -125,7 +125,8 @@ exec 3<&-
 eval "$__gb_state" >/dev/null 2>&1
 unset __gb_state
 [ "$__gb_mode" = S ] && set -e
-__gb_ret "$__gb_prev"; eval "$__gb_cmd" 4>&-
+# `&& :` keeps a non-zero `$?` from ending a `set -e` script before it starts.
+__gb_ret "$__gb_prev" && :; eval "$__gb_cmd" 4>&-
 __gb_st=$?
 set +e
 unset __gb_cmd __gb_mode __gb_prev
@@ -186,7 +187,7 @@ impl Session {
             let inner = launcher.command(DUMP, sandbox, env);
             let state_file = tempfile::tempfile()?;
             let mut cmd = jail.command(&inner, true)?;
-            session.stdio(&mut cmd, None, &state_file)?;
+            session.stdio(&mut cmd, &session.out_write, None, &state_file)?;
             let child = cmd.spawn()?;
             jail.started(child.id());
             session.capture = Some((child, state_file));
@@ -205,15 +206,16 @@ impl Session {
         cwd_of_state(&self.state, &self.sandbox)
     }
 
-    /// Stdio of a command of this session: `/dev/null`, the output pipe,
-    /// `input` as fd 3 and `state_out` as fd 4.
+    /// Stdio of a command of this session: `/dev/null`, `output` (the
+    /// session's pipe), `input` as fd 3 and `state_out` as fd 4.
     fn stdio(
         &self,
         cmd: &mut Command,
+        output: &OwnedFd,
         input: Option<&std::fs::File>,
         state_out: &std::fs::File,
     ) -> std::io::Result<()> {
-        let out = std::fs::File::from(self.out_write.try_clone()?);
+        let out = std::fs::File::from(output.try_clone()?);
         let err = out.try_clone()?;
         cmd.stdin(Stdio::null())
             .stdout(Stdio::from(out))
@@ -256,7 +258,7 @@ impl Session {
                 _ => return self.ended(output, started, status, timed_out, jail),
             }
         }
-        let spawned = self.spawn(mode, text, jail, network);
+        let spawned = self.spawn(mode, text, jail, network, None);
         let (child, state_file) = match spawned {
             Ok(x) => x,
             Err(e) => {
@@ -283,12 +285,34 @@ impl Session {
         }
     }
 
+    /// Start `text` as a script (`set -e`) with the session's state (its
+    /// working folder, variables, functions), in `jail`, and do not wait for
+    /// it: its output goes to `output`, and its processes carry
+    /// [`BACKGROUND_ENV`] set to the page's folder. What it does to the
+    /// shell's state is not kept. (`background` blocks, in the page's host
+    /// session: one whose launcher captures no state.)
+    pub fn start_background(
+        &self,
+        text: &str,
+        jail: &mut Jail,
+        network: bool,
+        output: &OwnedFd,
+    ) -> std::io::Result<Child> {
+        let root = jail.root().to_path_buf();
+        let marker = (BACKGROUND_ENV, root.into_os_string());
+        self.spawn(Mode::Script, text, jail, network, Some((output, marker)))
+            .map(|(child, _)| child)
+    }
+
+    /// Spawn one command; with `background`, its output goes there and it
+    /// gets that variable.
     fn spawn(
         &self,
         mode: Mode,
         text: &str,
         jail: &mut Jail,
         network: bool,
+        background: Option<(&OwnedFd, (&str, std::ffi::OsString))>,
     ) -> std::io::Result<(Child, std::fs::File)> {
         let mut input = tempfile::tempfile()?;
         let mut message = Vec::with_capacity(self.state.len() + text.len() + 64);
@@ -311,8 +335,15 @@ impl Session {
             .args(["--noprofile", "--norc", "-c", &prelude])
             .current_dir(&self.sandbox);
         self.env.apply(&mut inner);
+        let output = match &background {
+            Some((out, (name, value))) => {
+                inner.env(name, value);
+                *out
+            }
+            None => &self.out_write,
+        };
         let mut cmd = jail.command(&inner, network)?;
-        self.stdio(&mut cmd, Some(&input), &state_file)?;
+        self.stdio(&mut cmd, output, Some(&input), &state_file)?;
         let child = cmd.spawn()?;
         jail.started(child.id());
         Ok((child, state_file))
@@ -479,6 +510,15 @@ mod tests {
         assert_eq!(
             run(&mut s, j, Mode::Command, "echo $?"),
             (Some(0), "1\n".into())
+        );
+        // A script after a failed command starts, and sees its status.
+        assert_eq!(
+            run(&mut s, j, Mode::Command, "false"),
+            (Some(1), String::new())
+        );
+        assert_eq!(
+            run(&mut s, j, Mode::Script, "echo \"prev=$?\"\necho next\n"),
+            (Some(0), "prev=1\nnext\n".into())
         );
         assert_eq!(
             run(&mut s, j, Mode::Command, "printf abc"),

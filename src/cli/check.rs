@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
+use guidebook::check::partition::Partition;
 use guidebook::options::{CheckOptions, ReportFormat};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
@@ -58,6 +59,15 @@ pub struct CheckArgs {
     /// the PATH of blocks (default: `nix` on PATH).
     #[arg(long, env = "GUIDEBOOK_NIX", value_name = "PATH")]
     pub nix: Option<PathBuf>,
+    /// Check job K of N of a CI matrix: `K/N` or `count:K/N` deals the
+    /// pages out in book order, `hash:K/N` by a hash of each page's path.
+    /// `docs-check merge` joins the jobs' reports.
+    #[arg(long, value_name = "K/N", value_parser = parse_partition)]
+    pub partition: Option<Partition>,
+}
+
+fn parse_partition(s: &str) -> Result<Partition, String> {
+    s.parse()
 }
 
 impl CheckArgs {
@@ -80,6 +90,7 @@ impl CheckArgs {
             strict: self.strict,
             override_input: self.override_input.clone(),
             nix: self.nix.clone(),
+            partition: self.partition,
         }
     }
 }

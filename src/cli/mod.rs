@@ -1,8 +1,9 @@
 //! The `guidebook` binary's command line; `check` (shared with
-//! `docs-check`) is in [`check`]. Each is turned into the library's plain
+//! `docs-check`) is in [`check`], `check merge` in [`merge`]. Each is turned into the library's plain
 //! options (`guidebook::options`) here; the library never sees clap.
 
 pub mod check;
+pub mod merge;
 
 use std::path::PathBuf;
 

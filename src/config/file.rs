@@ -29,6 +29,11 @@ impl ConfigFile {
         ConfigFile { shown, text }
     }
 
+    /// The text of the file (empty for a book without one).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
     /// The line where the key at `path` (`["output", "html", "code"]`) is
     /// named, else 1.
     pub fn key_line(&self, path: &[&str]) -> usize {

@@ -11,6 +11,7 @@ mod build;
 mod check;
 mod file;
 mod output;
+mod preprocessor;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -22,6 +23,7 @@ pub use build::BuildSection;
 pub use check::{Blocks, CheckSection, InputRefs, MAX_TIMEOUT};
 pub use file::ConfigFile;
 pub use output::{HtmlOutput, OutputSection};
+pub use preprocessor::{BUILT_IN, PreprocessorTable};
 
 use crate::diagnostics::LineIndex;
 use crate::error::{Error, Result};
@@ -39,9 +41,13 @@ pub struct Config {
     pub output: OutputSection,
     #[serde(default)]
     pub check: CheckSection,
-    /// mdBook preprocessors: accepted, not run.
+    /// mdBook preprocessors' tables as written (their own keys included),
+    /// passed to them in the context.
     #[serde(default)]
     pub preprocessor: BTreeMap<String, toml::Value>,
+    /// The same tables, mdBook's keys read ([`crate::preprocess`] runs them).
+    #[serde(skip)]
+    pub preprocessors: Vec<PreprocessorTable>,
     /// mdBook's `[rust]` table (edition): accepted, unused.
     #[serde(default)]
     pub rust: Option<toml::Value>,
@@ -83,13 +89,7 @@ impl Config {
         let mut errors = Vec::new();
         output::validate(&config, &mut warnings, &mut errors);
         check::validate(&config, &mut errors);
-        for name in config.preprocessor.keys() {
-            warnings.push(format!(
-                "{}:{}: preprocessor `{name}` is not run by guidebook",
-                display.display(),
-                config.file.key_line(&["preprocessor", name])
-            ));
-        }
+        preprocessor::read(&mut config, &mut errors);
         Error::from_many(errors)?;
         Ok(LoadedConfig { config, warnings })
     }

@@ -21,6 +21,9 @@ pub struct Span {
     pub file_offset: usize,
     /// 1-based line in `file` where the piece starts.
     pub first_line: usize,
+    /// The mdBook preprocessor that wrote the piece, when no file holds it:
+    /// `first_line` is then the line of `file` the piece follows.
+    pub via: Option<String>,
 }
 
 /// The spans of a resolved text, in order, with the text's line index.
@@ -39,7 +42,20 @@ impl SourceMap {
                 file: file.to_path_buf(),
                 file_offset: 0,
                 first_line: 1,
+                via: None,
             }],
+            lines: LineIndex::new(text),
+        }
+    }
+
+    /// The map of `text` made of `spans`, which cover it in order.
+    pub fn from_spans(spans: Vec<Span>, text: &str) -> SourceMap {
+        debug_assert!(spans.windows(2).all(|w| w[0].range.end == w[1].range.start));
+        if spans.is_empty() {
+            return SourceMap::identity(Path::new(""), text);
+        }
+        SourceMap {
+            spans,
             lines: LineIndex::new(text),
         }
     }
@@ -55,7 +71,7 @@ impl SourceMap {
     }
 
     /// The span holding `offset` (the last one for the end of the text).
-    fn span(&self, offset: usize) -> &Span {
+    pub fn span(&self, offset: usize) -> &Span {
         let i = self
             .spans
             .partition_point(|s| s.range.end <= offset)
@@ -66,14 +82,21 @@ impl SourceMap {
     /// The file and line `offset` of the resolved text came from.
     pub fn locate(&self, offset: usize) -> Location {
         let span = self.span(offset);
-        let line = self.lines.line(offset) - self.lines.line(span.range.start) + span.first_line;
-        Location::new(span.file.clone(), line)
+        let line = if span.via.is_some() {
+            span.first_line
+        } else {
+            self.lines.line(offset) - self.lines.line(span.range.start) + span.first_line
+        };
+        Location {
+            via: span.via.clone(),
+            ..Location::new(span.file.clone(), line)
+        }
     }
 
     /// Is the whole resolved text one file, unchanged (so that its byte
     /// ranges are that file's)?
     pub fn is_identity(&self) -> bool {
-        matches!(self.spans.as_slice(), [s] if s.file_offset == 0 && s.first_line == 1)
+        matches!(self.spans.as_slice(), [s] if s.file_offset == 0 && s.first_line == 1 && s.via.is_none())
     }
 }
 

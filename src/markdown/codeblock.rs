@@ -82,6 +82,9 @@ pub struct Annotations {
     pub shell: Shell,
     /// `check`: a test even where `[check] blocks = "marked"`.
     pub check: bool,
+    /// `background`: a script started and left running for the page's
+    /// next blocks, ended with the page (`check::background`).
+    pub background: bool,
     /// rustdoc's and mdBook's attributes (`ignore`, `edition2021`,
     /// `hidelines=#`...): kept as written, unused by the checker.
     pub mdbook_flags: Vec<String>,
@@ -98,7 +101,15 @@ pub struct Info {
 
 /// Attribute names the checker understands.
 pub const ATTRIBUTES: &[&str] = &[
-    "file", "skip", "hidden", "timeout", "needs", "exit", "shell", "check",
+    "file",
+    "skip",
+    "hidden",
+    "timeout",
+    "needs",
+    "exit",
+    "shell",
+    "check",
+    "background",
 ];
 /// Things a block may need; a missing one skips the block. All but
 /// `network` and `nightly` are programs on the PATH blocks get.
@@ -288,7 +299,7 @@ pub fn parse_info(info: &str, page: &std::path::Path, line: usize) -> Result<Inf
                 ann.file = Some(v);
             }
             "skip" => ann.skip = Some(need_value(value)?),
-            "hidden" | "check" => {
+            "hidden" | "check" | "background" => {
                 if let Some(v) = value {
                     return Err(err(format!(
                         "attribute `{key}` takes no value, found `{key}={v}`"
@@ -297,7 +308,10 @@ pub fn parse_info(info: &str, page: &std::path::Path, line: usize) -> Result<Inf
                 if key == "hidden" {
                     ann.hidden = true;
                 } else {
-                    ann.check = true;
+                    match key.as_str() {
+                        "check" => ann.check = true,
+                        _ => ann.background = true,
+                    }
                 }
             }
             "timeout" => {
@@ -418,6 +432,23 @@ fn validate_combination(lang: &str, ann: &Annotations) -> Result<(), String> {
         return Err(format!(
             "check applies to sh, bash, shell, console and trycmd blocks, not `{lang}`"
         ));
+    }
+    if ann.background {
+        if !SCRIPT_LANGS.contains(&lang) {
+            return Err(format!(
+                "background applies to sh, bash and shell blocks, not `{lang}`"
+            ));
+        }
+        let clash = [
+            (ann.exit.is_some(), "exit="),
+            (ann.timeout.is_some(), "timeout="),
+            (ann.shell != Shell::Host, "shell="),
+        ];
+        if let Some((_, name)) = clash.iter().find(|(given, _)| *given) {
+            return Err(format!(
+                "background and {name} do not go together: a background block runs until the end of its page, in the host shell, and is not waited for"
+            ));
+        }
     }
     Ok(())
 }
@@ -581,7 +612,7 @@ mod tests {
         assert_eq!(
             warnings("rust, frobnicate"),
             [
-                "p.md:7: unknown attribute `frobnicate`; known attributes: file, skip, hidden, timeout, needs, exit, shell, check (ignored: this `rust` block is shown only)"
+                "p.md:7: unknown attribute `frobnicate`; known attributes: file, skip, hidden, timeout, needs, exit, shell, check, background (ignored: this `rust` block is shown only)"
             ]
         );
         // Run, or written: an error.
@@ -709,7 +740,7 @@ mod tests {
     fn errors_name_line_and_nearest() {
         assert_eq!(
             parse("sh timout=3").unwrap_err(),
-            "p.md:7: unknown attribute `timout`; did you mean `timeout`?; known attributes: file, skip, hidden, timeout, needs, exit, shell, check"
+            "p.md:7: unknown attribute `timout`; did you mean `timeout`?; known attributes: file, skip, hidden, timeout, needs, exit, shell, check, background"
         );
         assert!(
             parse("sh timeout=soon")
@@ -751,5 +782,31 @@ mod tests {
         assert!(parse("toml exit=1").unwrap_err().contains("exit= applies"));
         assert!(parse("sh file").unwrap_err().contains("needs a value"));
         assert!(parse("sh skip=a skip=b").unwrap_err().contains("twice"));
+    }
+
+    #[test]
+    fn background_is_for_scripts_that_are_not_waited_for() {
+        let (_, a) = parse("sh background needs=network").unwrap();
+        assert!(a.background && a.needs == ["network"]);
+        assert!(!parse("bash").unwrap().1.background);
+        for (info, says) in [
+            (
+                "console background",
+                "background applies to sh, bash and shell",
+            ),
+            (
+                "sh background exit=1",
+                "background and exit= do not go together",
+            ),
+            ("sh background timeout=5", "background and timeout= do not"),
+            (
+                "sh background shell=devshell",
+                "background and shell= do not",
+            ),
+            ("sh background=yes", "takes no value"),
+        ] {
+            let e = parse(info).unwrap_err();
+            assert!(e.starts_with("p.md:7: ") && e.contains(says), "{info}: {e}");
+        }
     }
 }

@@ -103,7 +103,7 @@ impl Page {
                             open_fence(whole).unwrap_or("```")
                         ));
                     }
-                    match parse_info(&info, &written.path, written.line) {
+                    match noted(parse_info(&info, &written.path, written.line), &written) {
                         Ok(parsed) => {
                             warnings.extend(parsed.warnings);
                             let super::codeblock::Info {
@@ -334,6 +334,36 @@ impl IdAllocator {
 }
 
 /// A page `content/p.md` with source `src`, for unit tests.
+/// What [`parse_info`] said of a block at `written`, with the note of
+/// `written` (the preprocessor that wrote the block) in its messages.
+fn noted(
+    result: Result<super::codeblock::Info>,
+    written: &crate::diagnostics::Location,
+) -> Result<super::codeblock::Info> {
+    let Some(via) = &written.via else {
+        return result;
+    };
+    let plain = format!("{}:{}:", written.path.display(), written.line);
+    match result {
+        Ok(mut info) => {
+            for w in &mut info.warnings {
+                if let Some(rest) = w.strip_prefix(&plain) {
+                    *w = format!("{written}:{rest}");
+                }
+            }
+            Ok(info)
+        }
+        Err(Error::Input {
+            mut location,
+            message,
+        }) => {
+            location.via = Some(via.clone());
+            Err(Error::Input { location, message })
+        }
+        Err(e) => Err(e),
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn test_page(src: &str) -> Result<Page> {
     Page::parse(

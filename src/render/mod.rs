@@ -46,6 +46,8 @@ pub struct BuildReport {
     /// Size of `searchindex.js` in bytes.
     pub search_index_bytes: usize,
     pub warnings: Vec<String>,
+    /// Said but never fatal (an optional preprocessor not installed).
+    pub notes: Vec<String>,
     pub elapsed: Duration,
 }
 
@@ -130,6 +132,7 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
         pages: book.pages.len(),
         search_index_bytes,
         warnings,
+        notes: book.notes.clone(),
         elapsed: started.elapsed(),
     };
     Ok((

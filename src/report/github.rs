@@ -44,6 +44,10 @@ fn failure_text(b: &super::BlockResult) -> String {
             text.push_str(d);
         }
     }
+    for bg in &b.background {
+        text.push('\n');
+        text.push_str(bg.describe(&b.page).trim_end());
+    }
     text
 }
 
@@ -65,5 +69,20 @@ mod tests {
     fn escapes() {
         assert_eq!(super::data("a%b\nc"), "a%25b%0Ac");
         assert_eq!(super::property("a:b,c"), "a%3Ab%2Cc");
+    }
+
+    #[test]
+    fn a_failure_shows_the_pages_background_output() {
+        let mut b: super::super::BlockResult = serde_json::from_value(serde_json::json!({
+            "page": "p.md", "line": 9, "status": "failed", "message": "exit code 1, expected 0",
+            "background": [{"line": 3, "exit_code": null, "output": "listening\n"}],
+        }))
+        .unwrap();
+        b.duration_ms = 1;
+        let out = super::render(&super::Report::new(vec![b]));
+        assert!(
+            out.starts_with("::error file=p.md,line=9,title=docs-check failed::exit code 1, expected 0%0Ap.md:3: background block (still running), its output:%0A    | listening\n"),
+            "{out}"
+        );
     }
 }

@@ -51,6 +51,11 @@ pub fn render(report: &Report) -> String {
                 }
             }
         }
+        for bg in &b.background {
+            for line in bg.describe(&b.page).lines() {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
         out.push('\n');
     }
     let skipped: Vec<_> = report.skipped().collect();

@@ -1,7 +1,21 @@
-//! JUnit XML: one test suite per page, one test case per block.
+//! JUnit XML: one test suite per page, one test case per block, written
+//! by `quick-junit` (escaping, the characters XML forbids, the counts).
+//!
+//! The output validates against the JUnit schema most CI servers use,
+//! Jenkins' `junit-10.xsd` (tests/fixtures/report/junit-10.xsd, checked by
+//! `tests/ci.rs` with `xmllint`): every suite has `tests`, `failures`,
+//! `errors`, `skipped` and a `timestamp`; a failure has a `type`. A skipped
+//! or blocked block is `<skipped>` with its reason. The one thing
+//! `quick-junit` writes that the schema has no place for is a `skipped`
+//! count on `<testsuites>` (the skips stay counted on each suite); it is
+//! taken off the root element, as junitparser and python-junit-xml did for
+//! the same schema.
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, TestCase, TestCaseStatus, TestSuite};
 
 use super::{BlockResult, Report, Status};
 use crate::error::Result;
@@ -11,68 +25,113 @@ pub fn render(report: &Report) -> String {
     for b in &report.blocks {
         pages.entry(&b.page).or_default().push(b);
     }
-    let t = &report.totals;
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<testsuites name=\"docs-check\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
-        t.passed + t.failed + t.skipped + t.blocked,
-        t.failed,
-        t.skipped + t.blocked
-    ));
+    let timestamp = chrono::DateTime::parse_from_rfc3339(&report.generated_at).ok();
+    let mut out = quick_junit::Report::new(match &report.partition {
+        Some(p) => format!("docs-check (partition {p})"),
+        None => "docs-check".into(),
+    });
+    let mut total = Duration::ZERO;
     for (page, blocks) in pages {
-        let failures = blocks.iter().filter(|b| b.status == Status::Failed).count();
-        let skipped = blocks
-            .iter()
-            .filter(|b| matches!(b.status, Status::Skipped | Status::Blocked))
-            .count();
-        let time: u64 = blocks.iter().map(|b| b.duration_ms).sum();
-        out.push_str(&format!(
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\" time=\"{}\">\n",
-            escape(page),
-            blocks.len(),
-            seconds(time)
-        ));
-        for b in blocks {
-            out.push_str(&format!(
-                "    <testcase classname=\"{}\" name=\"{}:{} ({})\" time=\"{}\"",
-                escape(page),
-                escape(page),
-                b.line,
-                escape(&b.lang),
-                seconds(b.duration_ms)
-            ));
-            match b.status {
-                Status::Passed => out.push_str("/>\n"),
-                Status::Skipped => out.push_str(&format!(
-                    ">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
-                    escape(b.reason.as_deref().unwrap_or(""))
-                )),
-                Status::Blocked => out.push_str(&format!(
-                    ">\n      <skipped message=\"blocked by {}\"/>\n    </testcase>\n",
-                    escape(b.blocked_by.as_deref().unwrap_or("an earlier failure"))
-                )),
-                Status::Failed => {
-                    let mut body = String::new();
-                    for c in b.commands.iter().filter(|c| c.status == Status::Failed) {
-                        body.push_str(&format!("{}:{}: $ {}\n", b.page, c.line, c.command));
-                        if let Some(d) = &c.diff {
-                            body.push_str(d);
-                        } else if let Some(o) = &c.output {
-                            body.push_str(o);
-                        }
-                    }
-                    out.push_str(&format!(
-                        ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>\n",
-                        escape(b.message.as_deref().unwrap_or("failed")),
-                        escape(&body)
-                    ));
-                }
-            }
+        let mut suite = TestSuite::new(page);
+        if let Some(t) = timestamp {
+            suite.set_timestamp(t);
         }
-        out.push_str("  </testsuite>\n");
+        let time = Duration::from_millis(blocks.iter().map(|b| b.duration_ms).sum());
+        suite.set_time(time);
+        total += time;
+        suite.add_test_cases(blocks.into_iter().map(test_case));
+        out.add_test_suite(suite);
     }
-    out.push_str("</testsuites>\n");
-    out
+    out.set_time(total);
+    let xml = out.to_string().unwrap_or_else(|e| {
+        // Writing to a String cannot fail but for a bug in quick-junit.
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- {e} -->\n<testsuites/>\n")
+    });
+    drop_root_skipped(xml)
+}
+
+/// The test case of one block.
+fn test_case(b: &BlockResult) -> TestCase {
+    let status = match b.status {
+        Status::Passed => TestCaseStatus::success(),
+        Status::Skipped => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_message(b.reason.as_deref().unwrap_or("skipped"));
+            s
+        }
+        Status::Blocked => {
+            let mut s = TestCaseStatus::skipped();
+            s.set_type("blocked").set_message(format!(
+                "blocked by {}",
+                b.blocked_by.as_deref().unwrap_or("an earlier failure")
+            ));
+            s
+        }
+        Status::Failed => {
+            let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            s.set_message(b.message.as_deref().unwrap_or("failed"))
+                .set_type(failure_type(b))
+                .set_description(failure_body(b));
+            s
+        }
+    };
+    let mut case = TestCase::new(format!("{}:{} ({})", b.page, b.line, b.lang), status);
+    case.set_classname(b.page.as_str())
+        .set_time(Duration::from_millis(b.duration_ms));
+    case
+}
+
+/// What kind of failure, for a CI server to group by: `timeout`,
+/// `exit-code`, `output`, or `failed` (the block could not run, a flake did
+/// not evaluate...).
+fn failure_type(b: &BlockResult) -> &'static str {
+    let failed = b.commands.iter().find(|c| c.status == Status::Failed);
+    match failed {
+        Some(c) if c.exit_code.is_none() => "timeout",
+        Some(c) if c.exit_code != Some(c.expected_exit) => "exit-code",
+        Some(_) => "output",
+        None => "failed",
+    }
+}
+
+/// The failing commands with their diff or output, as the human report
+/// shows them.
+fn failure_body(b: &BlockResult) -> String {
+    let mut body = String::new();
+    for c in b.commands.iter().filter(|c| c.status == Status::Failed) {
+        body.push_str(&format!("{}:{}: $ {}\n", b.page, c.line, c.command));
+        if let Some(d) = &c.diff {
+            body.push_str(d);
+        } else if let Some(o) = &c.output {
+            body.push_str(o);
+        }
+    }
+    for bg in &b.background {
+        body.push_str(&bg.describe(&b.page));
+    }
+    body
+}
+
+/// Take the `skipped="N"` attribute off the root `<testsuites>` element
+/// (see the module's documentation). Only the root's start tag is touched:
+/// its attributes are ours (name, counts, time), never a page's text.
+fn drop_root_skipped(xml: String) -> String {
+    let Some(start) = xml.find("<testsuites") else {
+        return xml;
+    };
+    let Some(len) = xml[start..].find('>') else {
+        return xml;
+    };
+    let tag = &xml[start..start + len];
+    let Some(at) = tag.find(" skipped=\"") else {
+        return xml;
+    };
+    let value_start = at + " skipped=\"".len();
+    let Some(value_len) = tag[value_start..].find('"') else {
+        return xml;
+    };
+    let (from, to) = (start + at, start + value_start + value_len + 1);
+    format!("{}{}", &xml[..from], &xml[to..])
 }
 
 /// Write the JUnit XML to `path` (`--junit FILE`), creating its folder.
@@ -80,32 +139,65 @@ pub fn write(report: &Report, path: &Path) -> Result<()> {
     super::files::write_file(path, &render(report))
 }
 
-fn seconds(ms: u64) -> String {
-    format!("{:.3}", ms as f64 / 1000.0)
-}
-
-/// XML-escape text and attribute values; drop characters XML 1.0 forbids.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::report::CommandResult;
+
+    fn block(status: Status) -> BlockResult {
+        let mut b: BlockResult = serde_json::from_value(serde_json::json!({
+            "page": "p.md", "line": 3, "lang": "sh", "status": status,
+        }))
+        .unwrap();
+        b.duration_ms = 1500;
+        b
+    }
+
     #[test]
-    fn escapes_xml() {
-        assert_eq!(super::escape("a<b&\"c\x1b"), "a&lt;b&amp;&quot;c");
+    fn counts_live_on_the_suites_and_failures_have_a_type() {
+        let mut failed = block(Status::Failed);
+        failed.message = Some("exit code 1, expected 0".into());
+        failed.commands.push(CommandResult {
+            line: 4,
+            command: "false <&\x1b".into(),
+            exit_code: Some(1),
+            expected_exit: 0,
+            expected_status: None,
+            duration_ms: 1,
+            status: Status::Failed,
+            diff: None,
+            output: Some("boom\n".into()),
+            output_dropped: 0,
+            actual: None,
+            no_eol: false,
+            expected_lines: None,
+        });
+        let mut skipped = block(Status::Skipped);
+        skipped.reason = Some("needs nix".into());
+        let report = Report::new(vec![block(Status::Passed), failed, skipped]);
+        let xml = render(&report);
+        let root = xml.lines().find(|l| l.starts_with("<testsuites")).unwrap();
+        assert!(!root.contains("skipped="), "{root}");
+        assert!(root.contains("tests=\"3\"") && root.contains("failures=\"1\""));
+        assert!(
+            xml.contains("skipped=\"1\" errors=\"0\" failures=\"1\""),
+            "{xml}"
+        );
+        assert!(xml.contains("timestamp=\""), "{xml}");
+        assert!(
+            xml.contains("<failure message=\"exit code 1, expected 0\" type=\"exit-code\">"),
+            "{xml}"
+        );
+        assert!(xml.contains("$ false &lt;&amp;\n"), "{xml}");
+        assert!(xml.contains("<skipped message=\"needs nix\"/>"), "{xml}");
+    }
+
+    #[test]
+    fn only_the_root_loses_its_skipped_count() {
+        let xml = "<?xml?>\n<testsuites name=\"x\" tests=\"2\" skipped=\"1\" failures=\"0\">\n<testsuite skipped=\"1\">".to_string();
+        assert_eq!(
+            drop_root_skipped(xml),
+            "<?xml?>\n<testsuites name=\"x\" tests=\"2\" failures=\"0\">\n<testsuite skipped=\"1\">"
+        );
     }
 }

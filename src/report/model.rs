@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::check::partition::Partition;
 use crate::markdown::codeblock::BlockKind;
 
 /// Outcome of one block, command or channel.
@@ -67,6 +68,20 @@ pub struct Report {
     /// How the pages' processes were contained: `bwrap` or `fallback`.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub isolation: String,
+    /// The book's title (book.toml), so that reports of other books are
+    /// not merged with this one.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub book: String,
+    /// The guidebook version that wrote it.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub guidebook: String,
+    /// The share of the pages this run checked (`--partition`); `None`:
+    /// every page selected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partition: Option<Partition>,
+    /// The partitions a merged report was made of (`docs-check merge`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub merged: Vec<Partition>,
 }
 
 impl Report {
@@ -93,6 +108,10 @@ impl Report {
             blocks,
             flakes: Vec::new(),
             isolation: String::new(),
+            book: String::new(),
+            guidebook: String::new(),
+            partition: None,
+            merged: Vec::new(),
         }
     }
 
@@ -156,6 +175,10 @@ pub struct BlockResult {
     pub commands: Vec<CommandResult>,
     #[serde(default)]
     pub duration_ms: u64,
+    /// A failed block's page had `background` blocks running: what each
+    /// had printed by then (or how it had ended).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub background: Vec<BackgroundOutput>,
 }
 
 impl BlockResult {
@@ -193,6 +216,51 @@ impl BlockResult {
             [one] => Some(one.to_string()),
             [init @ .., last] => Some(format!("{} and {last}", init.join(", "))),
         }
+    }
+}
+
+/// What a `background` block of the page had done when a later block
+/// failed.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct BackgroundOutput {
+    /// Line of the background block.
+    pub line: usize,
+    /// Its exit status when it had ended by itself; `None`: still running.
+    #[serde(default)]
+    pub exit_code: Option<i32>,
+    /// The tail of its output (stdout and stderr).
+    #[serde(default)]
+    pub output: String,
+    /// Bytes of output dropped before that tail.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub output_dropped: u64,
+}
+
+impl BackgroundOutput {
+    /// `page:line: background block (still running), its output:` and the
+    /// output, each line indented.
+    pub fn describe(&self, page: &str) -> String {
+        let state = match self.exit_code {
+            None => "still running".to_string(),
+            Some(code) => format!("ended with exit code {code}"),
+        };
+        let mut out = format!("{page}:{}: background block ({state})", self.line);
+        if self.output.trim().is_empty() {
+            out.push_str(", no output\n");
+            return out;
+        }
+        if self.output_dropped > 0 {
+            out.push_str(&format!(
+                ", the last {} bytes of its output:\n",
+                self.output.len()
+            ));
+        } else {
+            out.push_str(", its output:\n");
+        }
+        for line in self.output.lines() {
+            out.push_str(&format!("    | {line}\n"));
+        }
+        out
     }
 }
 

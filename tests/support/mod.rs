@@ -25,3 +25,19 @@ pub fn nix_config() -> String {
         env!("CARGO_MANIFEST_DIR")
     )
 }
+
+/// The mdBook binary to compare with: `mdbook` on PATH, else the
+/// workplace's `../tools/bin/mdbook` beside this repository. mdBook is no
+/// prerequisite of the tests (CI included): without it, those tests say
+/// so and pass.
+pub fn mdbook() -> Option<std::path::PathBuf> {
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join("mdbook"))
+            .find(|p| p.is_file())
+    });
+    on_path.or_else(|| {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/bin/mdbook");
+        p.is_file().then_some(p)
+    })
+}

@@ -204,6 +204,7 @@ mod tests {
             channels: Vec::new(),
             commands: Vec::new(),
             duration_ms: 0,
+            background: Vec::new(),
         }
     }
 

@@ -7,11 +7,14 @@
 //! - [`DevShellRunner`]: either of the two in the dev shell of the page's
 //!   flake (`shell=devshell`);
 //! - [`FlakeRunner`]: a flake example is locked, read and checked against
-//!   each channel.
+//!   each channel;
+//! - [`BackgroundRunner`]: a `background` script block is started and left
+//!   running until the end of its page.
 //!
 //! [`run_block`] does what every reported block goes through first (`skip`,
 //! `needs=`), then hands the block to the runner of its kind.
 
+mod background;
 mod commands;
 mod console;
 mod devshell;
@@ -19,6 +22,7 @@ mod file;
 mod flake;
 mod script;
 
+pub use background::BackgroundRunner;
 pub use console::ConsoleRunner;
 pub use devshell::DevShellRunner;
 pub use file::FileWriter;
@@ -51,6 +55,7 @@ pub trait BlockRunner {
 fn runner_for(block: &CodeBlock, kind: BlockKind) -> &'static dyn BlockRunner {
     match (kind, &block.annotations.shell) {
         (BlockKind::Flake, _) => &FlakeRunner,
+        (BlockKind::Script, Shell::Host) if block.annotations.background => &BackgroundRunner,
         (_, Shell::DevShell(_)) => &DevShellRunner,
         (BlockKind::Console, _) => &ConsoleRunner,
         _ => &ScriptRunner,
@@ -128,6 +133,7 @@ pub fn result(block: &CodeBlock, kind: BlockKind, status: Status) -> BlockResult
         channels: Vec::new(),
         commands: Vec::new(),
         duration_ms: 0,
+        background: Vec::new(),
     }
 }
 
@@ -154,7 +160,7 @@ mod tests {
 
     #[test]
     fn each_kind_of_block_has_its_runner() {
-        let source = "# T\n\n```console\n$ true\n```\n\n```sh\ntrue\n```\n\n```nix file=flake.nix\n{ }\n```\n\n```console shell=devshell\n$ true\n```\n\n```sh shell=devshell\ntrue\n```\n";
+        let source = "# T\n\n```console\n$ true\n```\n\n```sh\ntrue\n```\n\n```nix file=flake.nix\n{ }\n```\n\n```console shell=devshell\n$ true\n```\n\n```sh shell=devshell\ntrue\n```\n\n```sh background\nsleep 1\n```\n";
         let page = Page::parse(Path::new("t.md"), Path::new("t.md"), source.into()).unwrap();
         let names: Vec<&str> = page
             .blocks
@@ -163,7 +169,14 @@ mod tests {
             .collect();
         assert_eq!(
             names,
-            ["console", "script", "flake", "dev shell", "dev shell"]
+            [
+                "console",
+                "script",
+                "flake",
+                "dev shell",
+                "dev shell",
+                "background"
+            ]
         );
     }
 }

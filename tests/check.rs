@@ -941,3 +941,21 @@ fn no_eol_is_checked_and_blessed() {
     let r = run(book.check(&[]));
     assert_eq!(r.code, 0, "{}", r.stdout);
 }
+
+#[test]
+fn a_background_block_of_dollar_lines_is_an_error() {
+    let book = Copy::new("patterns");
+    std::fs::write(
+        book.path("patterns/src/patterns.md"),
+        "# P\n\n```sh background\n$ sleep 5\n```\n",
+    )
+    .unwrap();
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("patterns/src/patterns.md:3: a `sh background` block is a script, but its first line is a `$ ` command"),
+        "{}",
+        r.stderr
+    );
+}

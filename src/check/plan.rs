@@ -239,12 +239,22 @@ fn select_pages<'b>(book: &'b Book, args: &[PathBuf]) -> Result<Vec<&'b Page>> {
     Ok(wanted.into_iter().map(|i| &book.pages[i]).collect())
 }
 
-/// Console transcripts must parse before anything runs.
+/// Console transcripts must parse before anything runs, and a background
+/// block must be a script.
 fn validate(selected: &[(&Page, Vec<&CodeBlock>)]) -> Result<()> {
     let mut errors = Vec::new();
     for (page, blocks) in selected {
         for b in blocks.iter().filter(|b| b.kind() == BlockKind::Console) {
-            if let Err((line, message)) = transcript::parse_block(b) {
+            if b.annotations.background {
+                errors.push(Error::input(
+                    &page.path,
+                    b.line,
+                    format!(
+                        "a `{} background` block is a script, but its first line is a `$ ` command, which makes it a transcript; write the commands without `$ `",
+                        b.lang
+                    ),
+                ));
+            } else if let Err((line, message)) = transcript::parse_block(b) {
                 errors.push(Error::input(&page.path, line, message));
             }
         }

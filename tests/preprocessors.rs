@@ -84,7 +84,15 @@ fn preprocessors_change_pages_in_mdbooks_order() {
 
 #[test]
 fn docs_check_runs_a_block_a_preprocessor_wrote() {
-    let (dir, _root) = copy();
+    let (dir, root) = copy();
+    // The fixture is an mdBook book (mdBook rejects a [check] table): its
+    // command blocks become tests with one.
+    let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        format!("{toml}\n[check]\nblocks = \"all\"\n"),
+    )
+    .unwrap();
     let mut cmd = Command::cargo_bin("docs-check").unwrap();
     cmd.current_dir(dir.path())
         .env("GUIDEBOOK_NETWORK", "0")

@@ -10,7 +10,7 @@
 //! `--bless` if asked.
 //!
 //! Where things are: [`settings`] (what a run shares), [`env`], [`needs`],
-//! [`nix`], [`isolation`], [`signals`], [`progress`]; processes are run by
+//! [`nix`], [`rust`] (Rust blocks as doctests), [`isolation`], [`signals`], [`progress`]; processes are run by
 //! `crate::process`, console transcripts read by `crate::transcript`.
 //!
 //! Choices worth knowing:
@@ -40,6 +40,7 @@ pub mod plan;
 pub mod pool;
 pub mod progress;
 pub mod runner;
+pub mod rust;
 pub mod sandbox;
 pub mod session;
 pub mod settings;

@@ -44,6 +44,7 @@ impl<'b> Plan<'b> {
         partition: Option<&Partition>,
     ) -> Result<Plan<'b>> {
         let selection = book.config.check.blocks;
+        let rust = book.config.check.rust.enable;
         let mut listed = Vec::new();
         let mut pages = Vec::new();
         // The index of each page with blocks to run, as partitions count.
@@ -52,7 +53,7 @@ impl<'b> Plan<'b> {
             let mut blocks = Vec::new();
             let mut notes = Vec::new();
             for b in p.blocks.iter().filter(|b| matches_filter(p, b, filter)) {
-                if is_reported(b, selection) {
+                if is_reported(b, selection) || is_rust_test(b, rust) {
                     blocks.push(b);
                     notes.push((p, b, None));
                 } else if let Some(note) = not_run_note(b) {
@@ -136,6 +137,21 @@ fn not_run_note(b: &CodeBlock) -> Option<&'static str> {
             Some(OUTPUT_ONLY)
         }
         _ => None,
+    }
+}
+
+/// Is `b` a Rust doctest of a book that checks them (`rust`)?
+pub fn is_rust_test(b: &CodeBlock, rust: bool) -> bool {
+    kind_of(b, rust) == BlockKind::Rust
+}
+
+/// What the checker does with `b`: a Rust block is a doctest when the book
+/// checks Rust blocks (`rust`), else as its kind says.
+pub fn kind_of(b: &CodeBlock, rust: bool) -> BlockKind {
+    if rust && super::rust::attrs::is_rust(b) {
+        BlockKind::Rust
+    } else {
+        b.kind()
     }
 }
 

@@ -8,6 +8,7 @@ use super::env::Env;
 use super::isolation::Mechanism;
 use super::needs::Needs;
 use super::nix;
+use super::rust::RustRun;
 use crate::book::Book;
 use crate::error::{Error, Result};
 use crate::options::CheckOptions as CheckArgs;
@@ -28,6 +29,9 @@ pub struct Settings<'a> {
     pub blocks: crate::config::Blocks,
     /// The book's `[check.redactions]`.
     pub redactions: crate::transcript::Redactions,
+    /// The Rust blocks' toolchain and dependencies, when the book checks
+    /// them (`[check.rust] enable`).
+    pub rust: Option<RustRun>,
 }
 
 impl<'a> Settings<'a> {
@@ -61,6 +65,15 @@ impl<'a> Settings<'a> {
             env.get("PATH").map(|p| p.as_os_str()),
             std::env::var("GUIDEBOOK_NETWORK").ok(),
         );
+        let network = book.config.check.rust.manifest.is_some() && needs.has("network");
+        let rust = RustRun::prepare(
+            book,
+            &args.library_path,
+            &env,
+            &mechanism,
+            network,
+            book.config.check.timeout,
+        )?;
         Ok(Settings {
             env,
             needs,
@@ -75,6 +88,7 @@ impl<'a> Settings<'a> {
             nix: nix::Nix::new(&book.config.check.nix, &args.override_input, program),
             blocks: book.config.check.blocks,
             redactions: crate::transcript::Redactions::new(book.config.check.redactions()),
+            rust,
         })
     }
 }

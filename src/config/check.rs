@@ -41,6 +41,9 @@ pub struct CheckSection {
     /// output compare as the placeholder, and `--bless` writes it.
     #[serde(default)]
     pub redactions: BTreeMap<String, String>,
+    /// `[check.rust]`: the book's Rust blocks as doctests.
+    #[serde(default)]
+    pub rust: super::CheckRust,
 }
 
 /// `[check] blocks`: which `sh`/`bash`/`shell`/`console` blocks run.
@@ -87,6 +90,7 @@ impl Default for CheckSection {
             // No `[check]` table at all: the book did not ask for checks.
             blocks: Blocks::Marked,
             redactions: BTreeMap::new(),
+            rust: super::CheckRust::default(),
         }
     }
 }

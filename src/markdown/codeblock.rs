@@ -57,6 +57,9 @@ pub enum BlockKind {
     Flake,
     /// Any other block with `file=`: written to the sandbox.
     File,
+    /// A Rust block compiled (and run) as a doctest, when the book's
+    /// `[check.rust] enable` is on (`check::rust` decides).
+    Rust,
     /// Shown only.
     #[default]
     Display,
@@ -86,7 +89,8 @@ pub struct Annotations {
     /// next blocks, ended with the page (`check::background`).
     pub background: bool,
     /// rustdoc's and mdBook's attributes (`ignore`, `edition2021`,
-    /// `hidelines=#`...): kept as written, unused by the checker.
+    /// `hidelines=#`...): kept as written; `check::rust` reads them of Rust
+    /// blocks.
     pub mdbook_flags: Vec<String>,
 }
 
@@ -125,7 +129,8 @@ pub const NEEDS: &[&str] = &[
 ];
 /// Attributes rustdoc (`LangString::parse` in src/librustdoc/html/markdown.rs)
 /// and mdBook (its playground and hidelines options) give meaning to. The
-/// checker acts on `ignore` only (a command block marked so is skipped);
+/// checker acts on them in Rust blocks (`check::rust::attrs`), and on
+/// `ignore` in command blocks too (a command block marked so is skipped);
 /// `edition2015`... and `E0277`-style error
 /// codes and `ignore-TARGET` are recognised by shape in [`is_foreign_flag`].
 pub const FOREIGN_FLAGS: &[&str] = &[
@@ -425,7 +430,7 @@ fn validate_combination(lang: &str, ann: &Annotations) -> Result<(), String> {
             "file= writes a block's text to a file; a `{lang}` block runs instead. Use a `text`, `toml`, `nix`... block"
         ));
     }
-    if ann.timeout.is_some() && !runs && lang != "nix" {
+    if ann.timeout.is_some() && !runs && lang != "nix" && lang != "rust" {
         return Err(format!("timeout= applies to blocks that run, not `{lang}`"));
     }
     if ann.check && !runs {

@@ -107,6 +107,13 @@ fn diff_html(diff: &str) -> String {
     out
 }
 
+/// Does `block` get a badge: the checker runs or writes it in a book whose
+/// `[check] blocks` is `selection`, or the report has its result (a Rust
+/// block of a book that checks them).
+pub fn has_check(block: &CodeBlock, report: Option<&CheckReport>, selection: Blocks) -> bool {
+    block.is_test(selection) || report.is_some_and(|r| r.get(block).is_some())
+}
+
 /// The badge of `block` under `report` (`None`: no report).
 pub fn block_badge(report: Option<&CheckReport>, block: &CodeBlock) -> String {
     let check = report.and_then(|r| r.get(block));
@@ -160,7 +167,10 @@ pub fn page_checks(
     report: Option<&CheckReport>,
     selection: Blocks,
 ) -> Option<PageChecks> {
-    let checked: Vec<&CodeBlock> = blocks.iter().filter(|b| b.is_test(selection)).collect();
+    let checked: Vec<&CodeBlock> = blocks
+        .iter()
+        .filter(|b| has_check(b, report, selection))
+        .collect();
     if checked.is_empty() {
         return None;
     }
@@ -227,7 +237,7 @@ pub fn status_table<'a>(
         "<table class=\"check-status\">\n<thead><tr><th>Page</th><th>Line</th><th>Language</th><th>Status</th><th>Details</th></tr></thead>\n<tbody>\n",
     );
     for (url, title, blocks) in pages {
-        for block in blocks.iter().filter(|b| b.is_test(selection)) {
+        for block in blocks.iter().filter(|b| has_check(b, report, selection)) {
             let check = report.and_then(|r| r.get(block));
             let (class, label) = verdict(check);
             let detail = check.and_then(BlockResult::detail).unwrap_or("");
@@ -350,14 +360,17 @@ mod tests {
             verified_sentence(2, 3, true, Some("2026-01-02"), None),
             "2 of 3 commands verified on 2026-01-02"
         );
-        // A book that checks only marked blocks: none of these is a test.
-        assert!(page_checks(&page.blocks, Some(&report), Blocks::Marked).is_none());
+        // A book that checks only marked blocks: none of these is a test,
+        // unless the report has its result.
+        assert!(page_checks(&page.blocks, None, Blocks::Marked).is_none());
         let status = status_table(
             [("p.html", "P", page.blocks.as_slice())],
-            Some(&report),
+            None,
             Blocks::Marked,
         );
         assert!(!status.contains("<tr class=\"check-"), "{status}");
+        let reported = page_checks(&page.blocks, Some(&report), Blocks::Marked).unwrap();
+        assert_eq!(reported.total, 3, "the blocks the report has");
         let none = page_checks(&page.blocks, None, Blocks::All).unwrap();
         assert_eq!(
             none.summary,

@@ -71,7 +71,7 @@ impl<'p, 'e> Events<'p, 'e> {
         }
         let text = block.map(|b| b.text.as_str()).unwrap_or("");
         let html = code_block_html(lang, text);
-        match block.filter(|b| b.is_test(self.selection)) {
+        match block.filter(|b| badges::has_check(b, self.report, self.selection)) {
             Some(b) => {
                 let body = html.strip_suffix("</div>\n").unwrap_or(&html);
                 Some(format!(

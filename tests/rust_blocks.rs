@@ -304,6 +304,22 @@ fn a_manifest_that_does_not_build_is_an_error_at_its_line() {
     );
 }
 
+#[test]
+fn the_manifest_build_writes_nothing_into_the_book() {
+    let (_dir, book) = copy("rust");
+    let lock = book.join("crate/Cargo.lock");
+    std::fs::remove_file(&lock).unwrap();
+    let r = check(&book, &[]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("run `cargo generate-lockfile` beside the manifest"),
+        "{}",
+        r.stderr
+    );
+    assert!(!lock.exists(), "cargo wrote a Cargo.lock into the book");
+}
+
 /// The isolation docs-check uses here (`--list` says it on stderr).
 fn isolation(book: &Path) -> String {
     let out = Command::cargo_bin("docs-check")

@@ -86,7 +86,7 @@ pub fn build(
         .unwrap_or_else(|| root.to_path_buf());
     let sandbox = Sandbox::new(Path::new("rust-dependencies"))?;
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    let mut readable = vec![tool.sysroot.clone()];
+    let mut readable = vec![tool.sysroot.clone(), manifest_dir.clone()];
     readable.extend(
         home.iter()
             .map(|h| h.join(".rustup"))
@@ -95,8 +95,9 @@ pub fn build(
     let policy = Policy {
         root: sandbox.root().to_path_buf(),
         tmp: sandbox.tmp(),
-        // cargo writes the manifest's Cargo.lock beside it.
-        writable: vec![manifest_dir.clone(), cache.clone()],
+        // The book stays read-only: the build is `--locked`, so cargo has
+        // no Cargo.lock to write, and build scripts cannot edit pages.
+        writable: vec![cache.clone()],
         readable,
         hidden: home.into_iter().collect(),
     };
@@ -112,6 +113,7 @@ pub fn build(
         .arg("--target-dir")
         .arg(cache.join("target"))
         .arg("--message-format=json-render-diagnostics")
+        .arg("--locked")
         .current_dir(&manifest_dir);
     if !network {
         cmd.arg("--offline");
@@ -132,9 +134,16 @@ pub fn build(
         let first = stderr
             .lines()
             .find(|l| l.trim_start().starts_with("error"))
+            .or_else(|| stderr.lines().rfind(|l| !l.trim().is_empty()))
             .unwrap_or("cargo build failed");
+        let hint = if stderr.contains("--locked") {
+            "; docs-check builds with --locked and writes nothing into the book: \
+             run `cargo generate-lockfile` beside the manifest and commit its Cargo.lock"
+        } else {
+            ""
+        };
         return Err(fail(format!(
-            "its dependencies did not build: {}",
+            "its dependencies did not build: {}{hint}",
             first.trim()
         )));
     }

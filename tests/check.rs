@@ -3,6 +3,7 @@
 //! (the checker writes its report there, and `--bless` edits pages).
 
 mod support;
+use support::Run;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -44,19 +45,8 @@ impl Copy {
     }
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(mut cmd: Command) -> Run {
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    cmd.output().unwrap().into()
 }
 
 /// `guidebook ARGS` run in `dir`.

@@ -6,6 +6,7 @@
 //! the same book is built by mdBook and the JSON compared.
 
 mod support;
+use support::Run;
 
 use std::path::{Path, PathBuf};
 
@@ -24,19 +25,8 @@ fn copy() -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(mut cmd: Command) -> Run {
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    cmd.output().unwrap().into()
 }
 
 /// `guidebook build ROOT -d ROOT/../site ARGS...`, from the temp folder.

@@ -71,6 +71,9 @@ pub struct CheckOptions {
     /// The `nix` to run flake examples and dev shells with, also first on
     /// the PATH of blocks (default: `nix` on PATH).
     pub nix: Option<PathBuf>,
+    /// Library folders for Rust blocks (`-L`), relative to the current
+    /// folder, besides `[check.rust] library-path`.
+    pub library_path: Vec<PathBuf>,
     /// Check only this job's share of the pages (`--partition K/N`).
     pub partition: Option<crate::check::partition::Partition>,
 }

@@ -459,7 +459,7 @@ fn info_strings_read_as_rustdoc_and_mdbook() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stderr.contains(
-            "info-strings/src/a.md:21: unknown attribute `frobnicate`; known attributes: file, skip, hidden, timeout, needs, exit, shell, background (ignored: this `rust` block is shown only)"
+            "info-strings/src/a.md:21: unknown attribute `frobnicate`; known attributes: file, skip, hidden, timeout, needs, exit, shell, check, background (ignored: this `rust` block is shown only)"
         ),
         "{stderr}"
     );

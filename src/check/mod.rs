@@ -10,7 +10,7 @@
 //! `--bless` if asked.
 //!
 //! Where things are: [`settings`] (what a run shares), [`env`], [`needs`],
-//! [`nix`], [`isolation`], [`signals`], [`progress`]; processes are run by
+//! [`nix`], [`rust`] (Rust blocks as doctests), [`isolation`], [`signals`], [`progress`]; processes are run by
 //! `crate::process`, console transcripts read by `crate::transcript`.
 //!
 //! Choices worth knowing:
@@ -40,6 +40,7 @@ pub mod plan;
 pub mod pool;
 pub mod progress;
 pub mod runner;
+pub mod rust;
 pub mod sandbox;
 pub mod session;
 pub mod settings;
@@ -93,6 +94,12 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
         args.filter.as_deref(),
         args.partition.as_ref(),
     )?;
+    let unmarked = plan.not_marked();
+    if unmarked > 0 {
+        eprintln!(
+            "note: {unmarked} command block(s) are not tests of this book: it checks only blocks marked `check` (set [check] blocks = \"all\" in book.toml to check them all); --list shows them"
+        );
+    }
 
     let mechanism = Mechanism::detect();
     if args.list {

@@ -8,7 +8,7 @@ use super::background::Background;
 use super::env::Env;
 use super::isolation::{Jail, Policy};
 use super::nix;
-use super::plan::{is_reported, matches_filter};
+use super::plan::{is_reported, is_rust_test, kind_of, matches_filter};
 use super::progress;
 use super::runner::{self, BlockRunner};
 use super::sandbox::Sandbox;
@@ -34,6 +34,8 @@ pub struct PageRun {
     pub flake_dir: String,
     /// Failed flakes by folder: the blocks that depend on one are blocked.
     pub failed_flakes: HashMap<String, nix::FlakeFailure>,
+    /// The page's Rust blocks, compiled at the first of them.
+    pub rust: super::rust::PageRust,
     /// The page's `background` blocks, still running.
     pub background: Background,
 }
@@ -51,6 +53,9 @@ impl PageRun {
             writable.extend(home.clone());
         }
         let mut readable = visible_host_paths(&settings.nix);
+        if let Some(rust) = &settings.rust {
+            readable.extend(rust.readable.iter().cloned());
+        }
         // The caller's HOME (keys, tokens, credentials) is hidden, except
         // what the page's environment or the `--nix` given names inside it,
         // and the toolchain homes rustup makes there (`~/.rustup`,
@@ -92,6 +97,7 @@ impl PageRun {
             env,
             flake_dir: String::new(),
             failed_flakes: HashMap::new(),
+            rust: Default::default(),
             background: Background::default(),
         })
     }
@@ -122,8 +128,16 @@ impl PageRun {
 pub fn run_page(page: &Page, settings: &Settings) -> Result<Vec<BlockResult>> {
     let mut run = PageRun::new(page, settings)?;
     let mut results = Vec::new();
+    let rust = settings.rust.is_some();
+    run.rust.tests = page
+        .blocks
+        .iter()
+        .filter(|b| is_rust_test(b, rust) && b.annotations.skip.is_none())
+        .filter(|b| matches_filter(page, b, settings.filter))
+        .map(super::rust::Doctest::new)
+        .collect();
     for block in &page.blocks {
-        let kind = block.kind();
+        let kind = kind_of(block, rust);
         if block.annotations.file.is_some() {
             // A failed write fails this block; the page goes on.
             if let Some(failed) = runner::FileWriter.run(block, kind, &mut run, settings) {
@@ -131,7 +145,8 @@ pub fn run_page(page: &Page, settings: &Settings) -> Result<Vec<BlockResult>> {
                 continue;
             }
         }
-        if !is_reported(block) || !matches_filter(page, block, settings.filter) {
+        let reported = is_reported(block, settings.blocks) || is_rust_test(block, rust);
+        if !reported || !matches_filter(page, block, settings.filter) {
             continue;
         }
         let result = match run.failed_flakes.get(&run.flake_dir) {

@@ -8,6 +8,7 @@ use super::env::Env;
 use super::isolation::Mechanism;
 use super::needs::Needs;
 use super::nix;
+use super::rust::RustRun;
 use crate::book::Book;
 use crate::error::{Error, Result};
 use crate::options::CheckOptions as CheckArgs;
@@ -24,6 +25,13 @@ pub struct Settings<'a> {
     pub progress: Option<indicatif::ProgressBar>,
     pub filter: Option<&'a str>,
     pub nix: nix::Nix,
+    /// Which command blocks are tests (`[check] blocks`).
+    pub blocks: crate::config::Blocks,
+    /// The book's `[check.redactions]`.
+    pub redactions: crate::transcript::Redactions,
+    /// The Rust blocks' toolchain and dependencies, when the book checks
+    /// them (`[check.rust] enable`).
+    pub rust: Option<RustRun>,
 }
 
 impl<'a> Settings<'a> {
@@ -57,6 +65,15 @@ impl<'a> Settings<'a> {
             env.get("PATH").map(|p| p.as_os_str()),
             std::env::var("GUIDEBOOK_NETWORK").ok(),
         );
+        let network = book.config.check.rust.manifest.is_some() && needs.has("network");
+        let rust = RustRun::prepare(
+            book,
+            &args.library_path,
+            &env,
+            &mechanism,
+            network,
+            book.config.check.timeout,
+        )?;
         Ok(Settings {
             env,
             needs,
@@ -69,6 +86,9 @@ impl<'a> Settings<'a> {
             progress,
             filter: args.filter.as_deref(),
             nix: nix::Nix::new(&book.config.check.nix, &args.override_input, program),
+            blocks: book.config.check.blocks,
+            redactions: crate::transcript::Redactions::new(book.config.check.redactions()),
+            rust,
         })
     }
 }

@@ -59,6 +59,10 @@ pub struct CheckArgs {
     /// the PATH of blocks (default: `nix` on PATH).
     #[arg(long, env = "GUIDEBOOK_NIX", value_name = "PATH")]
     pub nix: Option<PathBuf>,
+    /// A folder of libraries for Rust blocks, passed to rustc as `-L` (as
+    /// `mdbook test -L`); besides [check.rust] library-path.
+    #[arg(short = 'L', long = "library-path", value_name = "DIR")]
+    pub library_path: Vec<PathBuf>,
     /// Check job K of N of a CI matrix: `K/N` or `count:K/N` deals the
     /// pages out in book order, `hash:K/N` by a hash of each page's path.
     /// `docs-check merge` joins the jobs' reports.
@@ -90,6 +94,7 @@ impl CheckArgs {
             strict: self.strict,
             override_input: self.override_input.clone(),
             nix: self.nix.clone(),
+            library_path: self.library_path.clone(),
             partition: self.partition,
         }
     }

@@ -13,6 +13,7 @@ mod file;
 mod output;
 mod preprocessor;
 mod redirect;
+mod rust;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,11 +22,12 @@ use serde::Deserialize;
 
 pub use book::BookSection;
 pub use build::BuildSection;
-pub use check::{CheckSection, InputRefs, MAX_TIMEOUT};
+pub use check::{Blocks, CheckSection, InputRefs, MAX_TIMEOUT};
 pub use file::ConfigFile;
 pub use output::{FoldConfig, HtmlOutput, OutputSection, PrintConfig};
 pub use preprocessor::{BUILT_IN, PreprocessorTable};
 pub use redirect::{Redirect, redirects};
+pub use rust::{CheckRust, EDITIONS, RustSection};
 
 use crate::diagnostics::LineIndex;
 use crate::error::{Error, Result};
@@ -50,9 +52,9 @@ pub struct Config {
     /// The same tables, mdBook's keys read ([`crate::preprocess`] runs them).
     #[serde(skip)]
     pub preprocessors: Vec<PreprocessorTable>,
-    /// mdBook's `[rust]` table (edition): accepted, unused.
+    /// mdBook's `[rust]` table: the edition of Rust blocks.
     #[serde(default)]
-    pub rust: Option<toml::Value>,
+    pub rust: RustSection,
     /// The file this configuration was read from, to name lines in messages.
     #[serde(skip)]
     pub file: ConfigFile,
@@ -91,6 +93,7 @@ impl Config {
         let mut errors = Vec::new();
         output::validate(&config, &mut warnings, &mut errors);
         check::validate(&config, &mut errors);
+        rust::validate(&config, &mut errors);
         preprocessor::read(&mut config, &mut errors);
         Error::from_many(errors)?;
         Ok(LoadedConfig { config, warnings })
@@ -126,8 +129,7 @@ impl Config {
 
 /// mdBook keys guidebook reads but does not act on, each a warning at its
 /// line: `[book] multilingual` and `text-direction`, `[build]
-/// create-missing`, `use-default-preprocessors` and `extra-watch-dirs`,
-/// and the `[rust]` table.
+/// create-missing`, `use-default-preprocessors` and `extra-watch-dirs`.
 fn ignored_mdbook_keys(config: &Config) -> Vec<String> {
     let set = [
         (
@@ -150,7 +152,6 @@ fn ignored_mdbook_keys(config: &Config) -> Vec<String> {
             &["build", "extra-watch-dirs"],
             !config.build.extra_watch_dirs.is_empty(),
         ),
-        (&["rust"], config.rust.is_some()),
     ];
     set.iter()
         .filter(|(_, given)| *given)
@@ -189,6 +190,36 @@ mod tests {
             c.config.check.nix["nixpkgs"].refs(),
             ["github:NixOS/nixpkgs/nixpkgs-unstable"]
         );
+    }
+
+    #[test]
+    fn a_book_without_a_check_table_runs_only_marked_blocks() {
+        use super::Blocks;
+        assert_eq!(
+            parse("[book]\ntitle = \"T\"\n")
+                .unwrap()
+                .config
+                .check
+                .blocks,
+            Blocks::Marked
+        );
+        assert_eq!(Config::default().check.blocks, Blocks::Marked);
+        assert_eq!(
+            parse("[check]\ntimeout = 5\n").unwrap().config.check.blocks,
+            Blocks::All
+        );
+        assert_eq!(
+            parse("[check]\nblocks = \"marked\"\n")
+                .unwrap()
+                .config
+                .check
+                .blocks,
+            Blocks::Marked
+        );
+        let e = parse("[check]\nblocks = \"some\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("book.toml:2:"), "{e}");
     }
 
     #[test]
@@ -270,7 +301,7 @@ mod tests {
     #[test]
     fn ignored_mdbook_keys_warn_at_their_line() {
         let c = parse(
-            "[book]\nmultilingual = false\ntext-direction = \"ltr\"\n[build]\ncreate-missing = true\nuse-default-preprocessors = true\nextra-watch-dirs = [\"x\"]\n[output.html]\npreferred-dark-theme = \"navy\"\n[rust]\nedition = \"2021\"\n",
+            "[book]\nmultilingual = false\ntext-direction = \"ltr\"\n[build]\ncreate-missing = true\nuse-default-preprocessors = true\nextra-watch-dirs = [\"x\"]\n[output.html]\npreferred-dark-theme = \"navy\"\n",
         )
         .unwrap();
         assert_eq!(
@@ -281,7 +312,6 @@ mod tests {
                 "book.toml:5: `build.create-missing` is an mdBook setting guidebook ignores",
                 "book.toml:6: `build.use-default-preprocessors` is an mdBook setting guidebook ignores",
                 "book.toml:7: `build.extra-watch-dirs` is an mdBook setting guidebook ignores",
-                "book.toml:10: `rust` is an mdBook setting guidebook ignores",
             ]
         );
         assert!(
@@ -290,6 +320,32 @@ mod tests {
                 .warnings
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn rust_edition_and_check_rust() {
+        let c = parse(
+            "[rust]\nedition = \"2021\"\n[check.rust]\nenable = true\nmanifest = \"../Cargo.toml\"\nlibrary-path = [\"target/debug/deps\"]\n",
+        )
+        .unwrap();
+        assert!(c.warnings.is_empty(), "{:?}", c.warnings);
+        assert_eq!(c.config.rust.edition.as_deref(), Some("2021"));
+        let rust = &c.config.check.rust;
+        assert!(rust.enable);
+        assert_eq!(rust.manifest.as_deref(), Some(Path::new("../Cargo.toml")));
+        assert_eq!(rust.library_path, [PathBuf::from("target/debug/deps")]);
+        assert!(!parse("[book]\n").unwrap().config.check.rust.enable);
+        let e = parse("[book]\ntitle = \"T\"\n[rust]\nedition = \"2019\"\n")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "book.toml:4: [rust] edition = \"2019\": expected one of 2015, 2018, 2021, 2024"
+        );
+        let e = parse("[check.rust]\nenabled = true\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("book.toml:2: unknown field `enabled`"), "{e}");
     }
 
     #[test]

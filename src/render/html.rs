@@ -7,6 +7,7 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 use super::badges;
 use super::escape::escape_html;
 use super::highlight::highlight;
+use crate::config::Blocks;
 use crate::markdown::Page;
 use crate::markdown::walk::{BlockNode, Node, Spanned, Walk, walk_parsed};
 use crate::paths::md_to_html;
@@ -20,13 +21,20 @@ pub fn render(page: &Page) -> String {
 /// The HTML of a page's content, checked blocks carrying their result in
 /// `report`.
 pub fn render_with(page: &Page, report: Option<&CheckReport>) -> String {
-    render_events(page, &page.events(), report)
+    render_events(page, &page.events(), report, Blocks::All)
 }
 
 /// [`render_with`] from the page's events, already parsed.
-pub fn render_events(page: &Page, events: &[Spanned<'_>], report: Option<&CheckReport>) -> String {
+/// Only the blocks that are tests of the book (`selection`, its `[check]
+/// blocks`) carry a badge.
+pub fn render_events(
+    page: &Page,
+    events: &[Spanned<'_>],
+    report: Option<&CheckReport>,
+    selection: Blocks,
+) -> String {
     let mut out = String::with_capacity(page.text.len() * 2);
-    pulldown_cmark::html::push_html(&mut out, Events::new(page, events, report));
+    pulldown_cmark::html::push_html(&mut out, Events::new(page, events, report, selection));
     out
 }
 
@@ -36,14 +44,21 @@ struct Events<'p, 'e> {
     page: &'p Page,
     nodes: Walk<'e, std::slice::Iter<'p, Spanned<'e>>>,
     report: Option<&'p CheckReport>,
+    selection: Blocks,
 }
 
 impl<'p, 'e> Events<'p, 'e> {
-    fn new(page: &'p Page, events: &'p [Spanned<'e>], report: Option<&'p CheckReport>) -> Self {
+    fn new(
+        page: &'p Page,
+        events: &'p [Spanned<'e>],
+        report: Option<&'p CheckReport>,
+        selection: Blocks,
+    ) -> Self {
         Events {
             page,
             nodes: walk_parsed(events),
             report,
+            selection,
         }
     }
 
@@ -56,7 +71,7 @@ impl<'p, 'e> Events<'p, 'e> {
         }
         let text = block.map(|b| b.text.as_str()).unwrap_or("");
         let html = code_block_html(lang, text);
-        match block.filter(|b| b.is_checked()) {
+        match block.filter(|b| badges::has_check(b, self.report, self.selection)) {
             Some(b) => {
                 let body = html.strip_suffix("</div>\n").unwrap_or(&html);
                 Some(format!(

@@ -90,7 +90,7 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
                 .pages
                 .iter()
                 .flat_map(|p| &p.blocks)
-                .filter(|b| b.is_checked());
+                .filter(|b| b.is_test(book.config.check.blocks));
             let (total, found) = checked.fold((0, 0), |(t, f), b| {
                 (t + 1, f + usize::from(report.get(b).is_some()))
             });

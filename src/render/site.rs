@@ -262,7 +262,8 @@ impl<'a> Site<'a> {
     fn page(&self, i: usize, page: &Page) -> Result<(Vec<search::Section>, String)> {
         let link = &self.nav.pages[i];
         let events = page.events_with(self.book.config.render_options());
-        let content = html::render_events(page, &events, self.report);
+        let content =
+            html::render_events(page, &events, self.report, self.book.config.check.blocks);
         let kept = if self.book.config.output.html.print.enable {
             content.clone()
         } else {
@@ -348,7 +349,7 @@ impl<'a> Site<'a> {
         let checks = if is_404 {
             None
         } else {
-            badges::page_checks(&page.blocks, self.report)
+            badges::page_checks(&page.blocks, self.report, config.check.blocks)
         };
         self.render_content(
             PageContext {

@@ -35,7 +35,12 @@ impl Site<'_> {
             let events = page.events_with(self.book.config.render_options());
             self.render_page(
                 page,
-                super::html::render_events(page, &events, self.report),
+                super::html::render_events(
+                    page,
+                    &events,
+                    self.report,
+                    self.book.config.check.blocks,
+                ),
                 &first.title,
                 &first.url,
                 Some(0),
@@ -73,7 +78,8 @@ impl Site<'_> {
             None => "/".to_string(),
         };
         let events = page.events_with(self.book.config.render_options());
-        let content = super::html::render_events(&page, &events, self.report);
+        let content =
+            super::html::render_events(&page, &events, self.report, self.book.config.check.blocks);
         let html = self.render_page(&page, content, &title, "404.html", None, Some(&root))?;
         self.out.write(Path::new("404.html"), html.as_bytes())
     }
@@ -91,7 +97,7 @@ impl Site<'_> {
             .iter()
             .zip(&self.nav.pages)
             .map(|(p, l)| (l.url.as_str(), l.title.as_str(), p.blocks.as_slice()));
-        let content = badges::status_table(pages, self.report);
+        let content = badges::status_table(pages, self.report, self.book.config.check.blocks);
         let toc: Vec<TocEntry<'_>> = Vec::new();
         let html = self.render_content(
             PageContext {

@@ -162,12 +162,14 @@ mod tests {
             command: "false <&\x1b".into(),
             exit_code: Some(1),
             expected_exit: 0,
+            expected_status: None,
             duration_ms: 1,
             status: Status::Failed,
             diff: None,
             output: Some("boom\n".into()),
             output_dropped: 0,
             actual: None,
+            no_eol: false,
             expected_lines: None,
         });
         let mut skipped = block(Status::Skipped);

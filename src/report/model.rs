@@ -286,6 +286,10 @@ pub struct CommandResult {
     pub exit_code: Option<i32>,
     #[serde(default)]
     pub expected_exit: i32,
+    /// A status no single code names (trycmd's `? failed`, `?
+    /// interrupted`): what `expected_exit` only approximates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_status: Option<String>,
     #[serde(default)]
     pub duration_ms: u64,
     pub status: Status,
@@ -302,6 +306,9 @@ pub struct CommandResult {
     /// (what `--bless` writes).
     #[serde(skip)]
     pub actual: Option<Vec<String>>,
+    /// The output's last line has no newline (for `--bless`'s `(no-eol)`).
+    #[serde(skip)]
+    pub no_eol: bool,
     /// Lines of the block holding the expected output (for `--bless`).
     #[serde(skip)]
     pub expected_lines: Option<std::ops::Range<usize>>,

@@ -9,7 +9,8 @@
 //! - [`FlakeRunner`]: a flake example is locked, read and checked against
 //!   each channel;
 //! - [`BackgroundRunner`]: a `background` script block is started and left
-//!   running until the end of its page.
+//!   running until the end of its page;
+//! - [`RustRunner`]: a Rust block is a doctest (`check::rust`).
 //!
 //! [`run_block`] does what every reported block goes through first (`skip`,
 //! `needs=`), then hands the block to the runner of its kind.
@@ -20,6 +21,7 @@ mod console;
 mod devshell;
 mod file;
 mod flake;
+mod rust;
 mod script;
 
 pub use background::BackgroundRunner;
@@ -27,6 +29,7 @@ pub use console::ConsoleRunner;
 pub use devshell::DevShellRunner;
 pub use file::FileWriter;
 pub use flake::FlakeRunner;
+pub use rust::RustRunner;
 pub use script::ScriptRunner;
 
 use super::needs;
@@ -55,6 +58,7 @@ pub trait BlockRunner {
 fn runner_for(block: &CodeBlock, kind: BlockKind) -> &'static dyn BlockRunner {
     match (kind, &block.annotations.shell) {
         (BlockKind::Flake, _) => &FlakeRunner,
+        (BlockKind::Rust, _) => &RustRunner,
         (BlockKind::Script, Shell::Host) if block.annotations.background => &BackgroundRunner,
         (_, Shell::DevShell(_)) => &DevShellRunner,
         (BlockKind::Console, _) => &ConsoleRunner,

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+mod support;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/books")
@@ -927,13 +929,9 @@ fn site_url_as_a_path_roots_the_404_page_and_canonical_links() {
     assert!(details.contains("<link rel=\"canonical\" href=\"/docs/guide/details.html\">"));
 }
 
-/// The `mdbook` to compare with: `$MDBOOK`, else `mdbook` on `PATH`.
+/// The `mdbook` to compare with, or why the test is skipped.
 fn mdbook() -> Option<PathBuf> {
-    let found = std::env::var_os("MDBOOK").map(PathBuf::from).or_else(|| {
-        std::env::split_paths(&std::env::var_os("PATH")?)
-            .map(|dir| dir.join("mdbook"))
-            .find(|p| p.is_file())
-    });
+    let found = support::mdbook();
     if found.is_none() {
         eprintln!("skipped: no mdbook ($MDBOOK or on PATH) to compare with");
     }

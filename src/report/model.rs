@@ -314,6 +314,28 @@ pub struct CommandResult {
     pub expected_lines: Option<std::ops::Range<usize>>,
 }
 
+impl CommandResult {
+    /// A command at `line` that failed with `exit_code` (`None`: timed
+    /// out) where 0 was expected; the rest empty.
+    pub fn failed(line: usize, command: impl Into<String>, exit_code: Option<i32>) -> Self {
+        CommandResult {
+            line,
+            command: command.into(),
+            exit_code,
+            expected_exit: 0,
+            expected_status: None,
+            duration_ms: 0,
+            status: Status::Failed,
+            diff: None,
+            output: None,
+            output_dropped: 0,
+            actual: None,
+            no_eol: false,
+            expected_lines: None,
+        }
+    }
+}
+
 fn is_zero(n: &u64) -> bool {
     *n == 0
 }

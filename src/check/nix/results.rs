@@ -55,19 +55,9 @@ pub fn flake_result(
         return base;
     }
     base.commands = vec![CommandResult {
-        line: base.line,
-        command: e.command,
-        exit_code: e.exit_code,
-        expected_exit: 0,
-        expected_status: None,
         duration_ms,
-        status: Status::Failed,
-        diff: None,
         output: Some(e.stderr),
-        output_dropped: 0,
-        actual: None,
-        no_eol: false,
-        expected_lines: None,
+        ..CommandResult::failed(base.line, e.command, e.exit_code)
     }];
     base
 }

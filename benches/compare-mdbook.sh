@@ -8,8 +8,7 @@
 #   benches/compare-mdbook.sh [-q] BOOK_OR_FOLDER...
 #
 # GUIDEBOOK and MDBOOK name the binaries (default: this repository's
-# target/release or target/debug guidebook; mdbook on PATH, else
-# ../tools/bin/mdbook). A book one tool cannot build is reported and
+# target/release or target/debug guidebook; mdbook on PATH). A book one tool cannot build is reported and
 # counted, not compared. Exit 0 whatever the differences; 2 on bad use.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -18,7 +17,7 @@ compare="$here/compare-mdbook.py"
 
 quiet=()
 if [ "${1:-}" = "-q" ]; then quiet=(-q); shift; fi
-[ $# -gt 0 ] || { sed -n '2,13p' "$0" >&2; exit 2; }
+[ $# -gt 0 ] || { sed -n '2,12p' "$0" >&2; exit 2; }
 
 guidebook="${GUIDEBOOK:-}"
 if [ -z "$guidebook" ]; then
@@ -28,7 +27,6 @@ if [ -z "$guidebook" ]; then
 fi
 [ -n "$guidebook" ] || { echo "no guidebook binary: run cargo build, or set GUIDEBOOK" >&2; exit 2; }
 mdbook="${MDBOOK:-$(command -v mdbook || true)}"
-[ -n "$mdbook" ] || { [ -x "$repo/../tools/bin/mdbook" ] && mdbook="$repo/../tools/bin/mdbook"; }
 [ -n "$mdbook" ] || { echo "no mdbook on PATH: install mdBook 0.5, or set MDBOOK" >&2; exit 2; }
 echo "guidebook: $guidebook"
 echo "mdbook: $mdbook ($("$mdbook" --version))"

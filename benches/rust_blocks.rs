@@ -9,7 +9,7 @@
 //! table, so it reads a copy without one), and prints each one's range over
 //! the runs.
 //!
-//! mdBook is `$MDBOOK`, else `/work/tools/bin/mdbook`, else `mdbook` on
+//! mdBook is `$MDBOOK`, else `mdbook` on
 //! PATH; without it only docs-check is timed.
 
 use std::path::{Path, PathBuf};
@@ -69,10 +69,6 @@ fn timed(mut cmd: Command) -> Duration {
 fn mdbook() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("MDBOOK") {
         return Some(PathBuf::from(p));
-    }
-    let installed = Path::new("/work/tools/bin/mdbook");
-    if installed.is_file() {
-        return Some(installed.to_path_buf());
     }
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)

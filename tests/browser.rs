@@ -1,7 +1,8 @@
 //! The built guide in a real headless Chromium (Debian's `chromium`): search
 //! from `?search=`, the theme toggle, the copy button of a console block,
 //! navigation with JavaScript off, a screenshot, and the check badges of a
-//! small fixture book built with a real docs-check report.
+//! small fixture book built with a real docs-check report; the mdbook-html
+//! fixture's fold toggle and redirect pages.
 //!
 //! Each test drives the page's own script: it appends a small script to a copy
 //! of a built page that clicks, waits and writes what it saw into the DOM, and
@@ -457,4 +458,63 @@ fn hidden_lines_toggle_and_are_not_copied() {
         "let answer = 42;\n# not hidden, one #",
         "{json}"
     );
+}
+
+/// The mdbook-html fixture book (redirects, fold), built once.
+fn mdbook_html_site() -> &'static Path {
+    static SITE: OnceLock<tempfile::TempDir> = OnceLock::new();
+    SITE.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let status = Command::new(env!("CARGO_BIN_EXE_guidebook"))
+            .arg("build")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/books/mdbook-html"))
+            .arg("-d")
+            .arg(dir.path().join("site"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        dir
+    })
+    .path()
+    .join("site")
+    .leak()
+}
+
+#[test]
+fn folded_sections_open_with_their_toggle() {
+    let Some(bin) = chromium() else { return };
+    let url = page_with_script(
+        mdbook_html_site(),
+        "intro.html",
+        "const li = document.querySelector('li.nav-chapter.foldable'); \
+         const list = li.querySelector(':scope > .nav-list'); \
+         const before = getComputedStyle(list).display; \
+         li.querySelector(':scope > .nav-fold-toggle').click(); \
+         document.body.setAttribute('data-fold', JSON.stringify({ before, after: getComputedStyle(list).display, \
+           expanded: li.querySelector(':scope > .nav-fold-toggle').getAttribute('aria-expanded') }));",
+    );
+    let dom = run_chromium(&bin, &["--dump-dom"], &url);
+    let raw = attr(&dom, "data-fold").expect("probe did not run");
+    let fold: serde_json::Value = serde_json::from_str(&html_unescape(&raw)).unwrap();
+    assert_eq!(fold["before"], "none", "{fold}");
+    assert_ne!(fold["after"], "none", "{fold}");
+    assert_eq!(fold["expanded"], "true", "{fold}");
+}
+
+#[test]
+fn redirect_pages_lead_on_with_their_fragments() {
+    let Some(bin) = chromium() else { return };
+    let site = mdbook_html_site();
+    for (from, landed) in [
+        ("old/start.html", "<h1 id=\"introduction\""),
+        ("old/start.html#install", "<h1 id=\"setup\""),
+        ("intro.html#old-name", "<h1 id=\"setup\""),
+    ] {
+        let url = format!("file://{}", site.join(from).display());
+        let dom = run_chromium(&bin, &["--dump-dom"], &url);
+        assert!(
+            dom.contains(landed),
+            "{from} did not lead to {landed}:\n{dom}"
+        );
+    }
 }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+mod support;
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/books")
@@ -459,7 +461,7 @@ fn info_strings_read_as_rustdoc_and_mdbook() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stderr.contains(
-            "info-strings/src/a.md:21: unknown attribute `frobnicate`; known attributes: file, skip, hidden, timeout, needs, exit, shell, background (ignored: this `rust` block is shown only)"
+            "info-strings/src/a.md:21: unknown attribute `frobnicate`; known attributes: file, skip, hidden, timeout, needs, exit, shell, check, background (ignored: this `rust` block is shown only)"
         ),
         "{stderr}"
     );
@@ -610,6 +612,369 @@ fn smart_punctuation_by_default_and_off_when_asked() {
         assert!(
             page.contains(r#"<p>It's "quoted" -- and 'single' --- then more...</p>"#),
             "{off}: {page}"
+        );
+    }
+}
+
+/// Every `id="..."` of `html`.
+fn ids_of(html: &str) -> Vec<&str> {
+    html.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
+/// mdBook's HTML output: redirects, print.html, folded sections, the
+/// book's favicon, additional CSS/JS on every page, the 404 page's links,
+/// and the mdBook theme files that are not published.
+#[test]
+fn mdbook_html_output() {
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("site");
+    let (code, stderr) = build(&fixture("mdbook-html"), &dest);
+    assert_eq!(code, 0, "{stderr}");
+
+    let old = read(&dest.join("old/start.html"));
+    assert!(old.contains("<meta http-equiv=\"refresh\" content=\"0; URL=../intro.html\">"));
+    assert!(old.contains("{\"#install\":\"../guide/setup.html#install\"}"));
+    assert!(read(&dest.join("gone.html")).contains("URL=https://example.org/new/"));
+    // An old fragment of a page that still exists is mapped in the page.
+    let intro = read(&dest.join("intro.html"));
+    assert!(intro.contains("({\"#old-name\":\"guide/setup.html#install\"})[window.location.hash]"));
+    assert!(!read(&dest.join("guide/setup.html")).contains("window.location.hash]"));
+
+    let print = read(&dest.join("print.html"));
+    let article = &print[print.find("<article").unwrap()..print.find("</article>").unwrap()];
+    for (title, id) in [
+        ("Introduction", "introduction"),
+        ("Guide", "guide"),
+        ("Setup", "setup"),
+        ("Details", "details"),
+        ("No title", "no-title"),
+    ] {
+        let h1 = format!("<h1 id=\"{id}\">");
+        assert_eq!(article.matches(&h1).count(), 1, "{title}: {article}");
+    }
+    let ids = ids_of(article);
+    let unique: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(unique.len(), ids.len(), "repeated ids: {ids:?}");
+    for link in [
+        "<a href=\"#install\">setup</a>",
+        "<a href=\"#details\">the details</a>",
+        "<a href=\"#overview\">introduction</a>",
+        "<a href=\"#setup\">raw HTML</a>",
+        "<span id=\"overview-2\">",
+        "<a href=\"#overview-1\">guide</a>",
+        "<img src=\"images/logo.svg\"",
+    ] {
+        assert!(article.contains(link), "print.html lacks {link}");
+    }
+    assert_eq!(article.matches("class=\"print-page-break\"").count(), 4);
+    assert!(print.contains("<meta name=\"robots\" content=\"noindex\">"));
+
+    for page in ["intro.html", "guide/details.html", "print.html", "404.html"] {
+        let html = read(&dest.join(page));
+        let root = match page {
+            "guide/details.html" => "../",
+            "404.html" => "/",
+            _ => "",
+        };
+        for needle in [
+            format!("<link rel=\"icon\" href=\"{root}favicon.svg\" type=\"image/svg+xml\">"),
+            format!("<link rel=\"stylesheet\" href=\"{root}theme/custom.css\">"),
+            format!("<script src=\"{root}theme/custom.js\"></script>"),
+            format!("href=\"{root}print.html\" title=\"Print this book\""),
+        ] {
+            assert!(html.contains(&needle), "{page} lacks {needle}");
+        }
+        assert!(!html.contains("data:image/svg+xml"), "{page}: default icon");
+    }
+    assert!(dest.join("favicon.svg").is_file());
+    assert!(read(&dest.join("404.html")).contains("<base href=\"/\">"));
+
+    // Fold level 0: off its path a chapter's sections are folded.
+    assert!(intro.contains("<li class=\"nav-chapter foldable\">"));
+    let details = read(&dest.join("guide/details.html"));
+    assert!(details.contains("<li class=\"nav-chapter active foldable expanded\">"));
+
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("mdBook theme files"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    for name in [
+        "book.js",
+        "css/chrome.css",
+        "fonts/",
+        "head.hbs",
+        "index.hbs",
+    ] {
+        assert_eq!(
+            warnings[0].matches(name).count(),
+            1,
+            "{name}: {}",
+            warnings[0]
+        );
+    }
+    assert!(warnings[0].starts_with("warning: ") && warnings[0].contains("mdbook-html/theme/:"));
+    for file in [
+        "index.hbs",
+        "head.hbs",
+        "book.js",
+        "css/chrome.css",
+        "fonts/fonts.css",
+    ] {
+        assert!(!dest.join(file).exists(), "{file} published");
+    }
+    assert!(dest.join("css/guidebook.css").is_file());
+}
+
+#[test]
+fn unused_mdbook_theme_files_fail_a_strict_build() {
+    assert_fails_with(
+        "mdbook-html",
+        &["--strict"],
+        &[
+            "mdbook-html/theme/: mdBook theme files guidebook does not use, left out of the site: book.js, css/chrome.css, fonts/, head.hbs, index.hbs",
+        ],
+    );
+}
+
+/// A copy of the mdbook-html fixture whose book.toml ends with `extra`;
+/// the build's (exit code, stderr, output folder).
+fn build_html_fixture_with(extra: &str) -> (i32, String, tempfile::TempDir) {
+    let (dir, root) = copy_of("mdbook-html");
+    let toml = root.join("book.toml");
+    let text = read(&toml);
+    fs::write(&toml, format!("{text}{extra}")).unwrap();
+    let (code, stderr) = build(&root, &dir.path().join("site"));
+    (code, stderr, dir)
+}
+
+#[test]
+fn redirect_clashes_and_pages_fail_at_their_book_toml_line() {
+    // book.toml has 20 lines, `/gone.html` the last; appended keys are lines 21 on.
+    let (code, stderr, dir) = build_html_fixture_with(
+        "\"gone.html\" = \"elsewhere.html\"\n\"/intro.html\" = \"guide/index.html\"\n\"/images/logo.svg\" = \"x.html\"\n\"/print.html\" = \"x.html\"\n",
+    );
+    assert_eq!(code, 2, "{stderr}");
+    let e = "book.toml:21: redirect `gone.html` names the same old page as `/gone.html` (line 20); keep one of them";
+    assert!(stderr.contains(e), "expected `{e}` in:\n{stderr}");
+    assert!(!dir.path().join("site").exists());
+    // Without the clash, the others are checked against the site.
+    let (dir2, root) = copy_of("mdbook-html");
+    let toml = root.join("book.toml");
+    let text = read(&toml);
+    fs::write(
+        &toml,
+        format!("{text}\"/intro.html\" = \"guide/index.html\"\n\"/images/logo.svg\" = \"x.html\"\n\"/print.html\" = \"x.html\"\n\"/plain.html/old.html\" = \"x.html\"\n\"/guide\" = \"x.html\"\n"),
+    )
+    .unwrap();
+    let (code, stderr) = build(&root, &dir2.path().join("site"));
+    assert_eq!(code, 2, "{stderr}");
+    for e in [
+        "book.toml:21: redirect `/intro.html`: `intro.html` is a page of the book (SUMMARY.md); remove the redirect or the page",
+        "book.toml:22: redirect `/images/logo.svg`: `images/logo.svg` is a file the build writes",
+        "book.toml:23: redirect `/print.html`: `print.html` is a file the build writes",
+        "book.toml:24: redirect `/plain.html/old.html`: `plain.html` is a file of the site, so `plain.html/old.html` cannot be written inside it",
+        "book.toml:25: redirect `/guide`: `guide` is a folder of the site",
+    ] {
+        assert!(stderr.contains(e), "expected `{e}` in:\n{stderr}");
+    }
+    assert!(!dir2.path().join("site").exists());
+}
+
+#[test]
+fn redirects_outside_the_output_folder_are_refused() {
+    let (code, stderr, dir) = build_html_fixture_with(
+        "\"/../../outside.html\" = \"intro.html\"\n\"/deep/a.html\" = \"../../../up.html\"\n",
+    );
+    assert_eq!(code, 2, "{stderr}");
+    for e in [
+        "book.toml:21: redirect `/../../outside.html`: leaves the output folder (`..`)",
+        "book.toml:22: redirect `/deep/a.html`: leads to `../../../up.html`, outside the output folder",
+    ] {
+        assert!(stderr.contains(e), "expected `{e}` in:\n{stderr}");
+    }
+    assert!(!dir.path().join("outside.html").exists());
+    assert!(!dir.path().join("site").exists());
+}
+
+#[test]
+fn print_page_can_be_turned_off() {
+    let (dir, root) = copy_of("mdbook-html");
+    let toml = root.join("book.toml");
+    let text = read(&toml).replace("page-break = true", "enable = false");
+    fs::write(&toml, text).unwrap();
+    let dest = dir.path().join("site");
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!dest.join("print.html").exists());
+    assert!(!read(&dest.join("intro.html")).contains("print.html"));
+}
+
+/// mdBook's own test books, when `../shared/mdbook-testsuite` is there.
+fn mdbook_testsuite() -> Option<PathBuf> {
+    let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/mdbook-testsuite");
+    if suite.is_dir() {
+        Some(suite)
+    } else {
+        eprintln!("skipped: no mdBook test books at {}", suite.display());
+        None
+    }
+}
+
+/// The `id`s, and the set of link targets (entities decoded), of `html`.
+fn ids_and_links(html: &str) -> (Vec<String>, std::collections::BTreeSet<String>) {
+    let ids = ids_of(html).into_iter().map(str::to_string).collect();
+    let link = regex::Regex::new(r#"\b(?:href|src)="([^"]*)""#).unwrap();
+    let links = link
+        .captures_iter(html)
+        .map(|c| c[1].replace("&amp;", "&"))
+        .collect();
+    (ids, links)
+}
+
+/// print.html of mdBook's print books has mdBook's ids, in mdBook's order,
+/// and the same link targets (mdBook's theme markup aside).
+#[test]
+fn print_page_matches_mdbook_ids_and_links() {
+    let Some(suite) = mdbook_testsuite() else {
+        return;
+    };
+    for name in ["duplicate_ids", "relative_links", "chapter_no_h1"] {
+        let book = suite.join("print").join(name);
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("site");
+        let (code, stderr) = build(&book, &dest);
+        assert_eq!(code, 0, "{name}: {stderr}");
+        let print = read(&dest.join("print.html"));
+        let start = print.find("<article class=\"content\">").unwrap() + 25;
+        let ours = ids_and_links(&print[start..print.find("</article>").unwrap()]);
+        let theirs = ids_and_links(&read(&book.join("expected/print.html")));
+        assert_eq!(ours, theirs, "{name}");
+    }
+}
+
+/// mdBook's redirect books: the same pages, targets and fragment maps, and
+/// a failure where mdBook fails, at the book.toml line.
+#[test]
+fn redirects_match_mdbook() {
+    let Some(suite) = mdbook_testsuite() else {
+        return;
+    };
+    let book = suite.join("redirects/redirects_are_emitted_correctly");
+    let out = tempfile::tempdir().unwrap();
+    let dest = out.path().join("site");
+    let (code, stderr) = build(&book, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    let url = regex::Regex::new(r#"content="0; URL=([^"]*)""#).unwrap();
+    let theirs_map = regex::Regex::new(r"fragmentMap =\s*(\{[^}]*\})").unwrap();
+    let ours_map = regex::Regex::new(r"var map = (\{[^}]*\})").unwrap();
+    for page in ["overview.html", "nested/page.html"] {
+        let ours = read(&dest.join(page));
+        let theirs = read(&book.join("expected").join(page));
+        assert_eq!(
+            url.captures(&ours).unwrap()[1],
+            url.captures(&theirs).unwrap()[1],
+            "{page}"
+        );
+        assert_eq!(
+            ours_map.captures(&ours).unwrap()[1],
+            theirs_map.captures(&theirs).unwrap()[1],
+            "{page}"
+        );
+    }
+    for (name, message) in [
+        (
+            "redirect_existing_page",
+            "book.toml:5: redirect `/chapter_1.html`: `chapter_1.html` is a page of the book",
+        ),
+        (
+            "redirect_removed_with_fragments_only",
+            "book.toml:5: redirect `/old-file.html#foo`: `old-file.html` has only keys with a `#fragment`",
+        ),
+    ] {
+        let out = tempfile::tempdir().unwrap();
+        let (code, stderr) = build(
+            &suite.join("redirects").join(name),
+            &out.path().join("site"),
+        );
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert!(stderr.contains(message), "{name}: {stderr}");
+    }
+}
+
+/// With `site-url` a path, as mdBook books often give it, the 404 page and
+/// the canonical links start from it.
+#[test]
+fn site_url_as_a_path_roots_the_404_page_and_canonical_links() {
+    let (dir, root) = copy_of("mdbook-html");
+    let toml = root.join("book.toml");
+    let text = read(&toml).replace("[output.html]\n", "[output.html]\nsite-url = \"/docs\"\n");
+    fs::write(&toml, text).unwrap();
+    let dest = dir.path().join("site");
+    let (code, stderr) = build(&root, &dest);
+    assert_eq!(code, 0, "{stderr}");
+    let not_found = read(&dest.join("404.html"));
+    for needle in [
+        "<base href=\"/docs/\">",
+        "href=\"/docs/css/guidebook.css\"",
+        "href=\"/docs/guide/index.html\"",
+        "href=\"/docs/print.html\"",
+    ] {
+        assert!(not_found.contains(needle), "404.html lacks {needle}");
+    }
+    let details = read(&dest.join("guide/details.html"));
+    assert!(details.contains("<link rel=\"canonical\" href=\"/docs/guide/details.html\">"));
+}
+
+/// The `mdbook` to compare with, or why the test is skipped.
+fn mdbook() -> Option<PathBuf> {
+    let found = support::mdbook();
+    if found.is_none() {
+        eprintln!("skipped: no mdbook ($MDBOOK or on PATH) to compare with");
+    }
+    found
+}
+
+/// mdBook and guidebook build the mdbook-html fixture's print.html with the
+/// same ids and link targets, and the same redirect pages.
+#[test]
+fn print_page_and_redirects_match_mdbook_of_the_same_book() {
+    let Some(mdbook) = mdbook() else {
+        return;
+    };
+    let (dir, root) = copy_of("mdbook-html");
+    let theirs = dir.path().join("mdbook-site");
+    let out = std::process::Command::new(&mdbook)
+        .arg("build")
+        .arg(&root)
+        .arg("--dest-dir")
+        .arg(&theirs)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ours = dir.path().join("site");
+    let (code, stderr) = build(&root, &ours);
+    assert_eq!(code, 0, "{stderr}");
+    let print = read(&ours.join("print.html"));
+    let start = print.find("<article class=\"content\">").unwrap() + 25;
+    let article = &print[start..print.find("</article>").unwrap()];
+    let mdbook_print = read(&theirs.join("print.html"));
+    // The fixture's own index.hbs makes mdBook's page its content alone.
+    assert_eq!(ids_and_links(article), ids_and_links(&mdbook_print));
+    let url = regex::Regex::new(r#"content="0; URL=([^"]*)""#).unwrap();
+    for page in ["old/start.html", "gone.html"] {
+        let (a, b) = (read(&ours.join(page)), read(&theirs.join(page)));
+        assert_eq!(
+            url.captures(&a).unwrap()[1],
+            url.captures(&b).unwrap()[1],
+            "{page}"
         );
     }
 }

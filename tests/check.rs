@@ -3,6 +3,7 @@
 //! (the checker writes its report there, and `--bless` edits pages).
 
 mod support;
+use support::Run;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -44,19 +45,8 @@ impl Copy {
     }
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(mut cmd: Command) -> Run {
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    cmd.output().unwrap().into()
 }
 
 /// `guidebook ARGS` run in `dir`.
@@ -669,4 +659,293 @@ fn interrupting_docs_check_stops_the_commands_of_the_book() {
     );
     std::thread::sleep(Duration::from_millis(200));
     assert_eq!(marker_processes(MARKER), Vec::<String>::new());
+}
+
+#[test]
+fn a_book_without_a_check_table_runs_only_marked_blocks() {
+    let book = Copy::new("marked");
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(last_line(&r.stdout), "1 passed, 0 failed, 0 skipped");
+    assert!(
+        r.stderr
+            .contains("note: 2 command block(s) are not tests of this book"),
+        "{}",
+        r.stderr
+    );
+    // --list shows what could run, and why it does not.
+    let r = run(book.check(&["--list"]));
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), 4, "{}", r.stdout);
+    assert!(lines[0].ends_with("\tsh\tfalse\t(not a test: this book checks only blocks marked `check` ([check] blocks = \"marked\", the default without a [check] table))"), "{}", r.stdout);
+    assert!(
+        lines[1].contains("\tconsole\trustc hello.rs\t(not a test"),
+        "{}",
+        r.stdout
+    );
+    assert!(lines[2].ends_with("\tconsole\techo marked"), "{}", r.stdout);
+    assert!(
+        lines[3].ends_with("(output only: shown, never run)"),
+        "{}",
+        r.stdout
+    );
+
+    // The same book checking every block: the unmarked ones run and fail;
+    // the output-only block is still no error.
+    std::fs::write(book.path("marked/book.toml"), "[check]\nblocks = \"all\"\n").unwrap();
+    let r = run(book.check(&["--format", "json"]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let blocks = report["blocks"].as_array().unwrap();
+    let lines: Vec<(u64, &str)> = blocks
+        .iter()
+        .map(|b| (b["line"].as_u64().unwrap(), b["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(lines, [(5, "failed"), (9, "failed"), (17, "passed")]);
+}
+
+#[test]
+fn pattern_lines_shell_transcripts_trycmd_and_ignore() {
+    let book = Copy::new("patterns");
+    let r = run(book.check(&["--format", "json"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let blocks = report["blocks"].as_array().unwrap();
+    let seen: Vec<(&str, &str, &str)> = blocks
+        .iter()
+        .map(|b| {
+            (
+                b["lang"].as_str().unwrap(),
+                b["kind"].as_str().unwrap(),
+                b["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("console", "console", "passed"),
+            ("shell", "console", "passed"),
+            ("trycmd", "console", "passed"),
+            ("console", "console", "skipped"),
+            ("console", "console", "skipped"),
+            ("console", "console", "passed"),
+        ]
+    );
+    assert_eq!(blocks[3]["reason"], "marked `ignore`");
+    // The shell transcript ran command by command.
+    assert_eq!(blocks[1]["commands"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn a_pattern_that_does_not_compile_is_an_error_at_its_line() {
+    let book = Copy::new("patterns");
+    std::fs::write(
+        book.path("patterns/src/patterns.md"),
+        "# P\n\n```console\n$ echo a\nfine\na(b (re)\n```\n",
+    )
+    .unwrap();
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(
+            "patterns/src/patterns.md:6: console block: `a(b` (re): not a regular expression"
+        ),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn bless_keeps_every_pattern_line_that_still_matches() {
+    let book = Copy::new("patterns");
+    let page = book.path("patterns/src/patterns.md");
+    let before = "# P\n\n```console\n$ printf 'v1.2\\n/a/b/c\\n\\abell\\nb\\na\\nnew\\n...\\n[..]\\n'\nv\\d+\\.\\d+ (re)\n/a/*/c (glob)\n\\x07bell (esc)\n(unordered)\na\nb\n(end)\nold\n```\n";
+    std::fs::write(&page, before).unwrap();
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let r = run(book.check(&["--bless"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let after = std::fs::read_to_string(&page).unwrap();
+    // Each pattern kept as written; the changed line rewritten, and new
+    // lines that would read as patterns written escaped.
+    assert_eq!(
+        after,
+        before.replace("(end)\nold\n", "(end)\nnew\n... (esc)\n[..] (esc)\n")
+    );
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[test]
+fn a_command_without_expected_lines_must_print_nothing() {
+    let book = Copy::new("patterns");
+    let page = book.path("patterns/src/patterns.md");
+    // A blank line of output is no output; `hi` is output.
+    std::fs::write(&page, "# P\n\n```console\n$ echo\n$ echo hi\n```\n").unwrap();
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("+hi"), "{}", r.stdout);
+    let r = run(book.check(&["--bless"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&page).unwrap(),
+        "# P\n\n```console\n$ echo\n$ echo hi\nhi\n```\n"
+    );
+    // What bless wrote is still compared.
+    std::fs::write(&page, "# P\n\n```console\n$ echo\n$ echo bye\nhi\n```\n").unwrap();
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+}
+
+#[test]
+fn trycmd_status_lines_continuations_and_redactions() {
+    let book = Copy::new("trycmd");
+    let r = run(book.check(&["--format", "json"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    let report: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    // `? skipped` is not run: five commands of six ran.
+    let cmds = report["blocks"][0]["commands"].as_array().unwrap();
+    assert_eq!(cmds.len(), 5, "{}", r.stdout);
+    // trycmd's documented examples: the transcript, the status line, the
+    // output-only block (not reported), the ignored block (skipped).
+    let docs: Vec<(u64, &str)> = report["blocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b["page"].as_str().unwrap().ends_with("docs.md"))
+        .map(|b| (b["line"].as_u64().unwrap(), b["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        docs,
+        [
+            (5, "passed"),
+            (11, "passed"),
+            (19, "passed"),
+            (33, "skipped")
+        ]
+    );
+
+    // Each status is held to: wrong ones fail, with the status named.
+    let page = book.path("trycmd/src/trycmd.md");
+    std::fs::write(
+        &page,
+        "# T\n\n```console\n$ true\n? failed\n```\n\n```console\n$ false\n? success\n```\n\n```console\n$ sh -c 'exit 3'\n? interrupted\n```\n\n```console\n$ echo x\n? maybe\n```\n",
+    )
+    .unwrap();
+    let r = run(book.check(&["trycmd/src/trycmd.md"]));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("trycmd.md:20: console block: `? maybe`: a status line is"),
+        "{}",
+        r.stderr
+    );
+    let text = std::fs::read_to_string(&page)
+        .unwrap()
+        .replace("? maybe\n", "x\n");
+    std::fs::write(&page, text).unwrap();
+    let r = run(book.check(&["trycmd/src/trycmd.md"]));
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert_eq!(last_line(&r.stdout), "1 passed, 3 failed, 0 skipped");
+    assert!(
+        r.stdout
+            .contains("exit code 0, expected a failure (`? failed`)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("exit code 3, expected a signal (`? interrupted`)"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn bless_writes_placeholders_never_sandbox_paths() {
+    let book = Copy::new("trycmd");
+    let page = book.path("trycmd/src/trycmd.md");
+    std::fs::write(
+        &page,
+        "# T\n\n```console\n$ pwd\nold\n$ echo \"id 0123456789abcdef0123456789abcdef01234567\"\nold\n$ mkdir d && cd d\n$ pwd\nold\n$ echo \"$PWD/x\"\n[CWD]/old\n```\n",
+    )
+    .unwrap();
+    let r = run(book.check(&["--bless"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // `[CWD]` where the old lines named it, else `[ROOT]`.
+    assert_eq!(
+        std::fs::read_to_string(&page).unwrap(),
+        "# T\n\n```console\n$ pwd\n[ROOT]\n$ echo \"id 0123456789abcdef0123456789abcdef01234567\"\nid [HASH]\n$ mkdir d && cd d\n$ pwd\n[ROOT]/d\n$ echo \"$PWD/x\"\n[CWD]/x\n```\n"
+    );
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[test]
+fn a_redaction_that_is_not_a_pattern_is_an_error_at_its_line() {
+    let book = Copy::new("trycmd");
+    std::fs::write(
+        book.path("trycmd/book.toml"),
+        "[check.redactions]\n\"[OK]\" = \"x\"\n\"[BAD]\" = \"a(\"\nlower = \"y\"\n",
+    )
+    .unwrap();
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("book.toml:3: [check.redactions] `[BAD]` = `a(`: not a regular expression"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("book.toml:4: [check.redactions] `lower`: a placeholder is"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn no_eol_is_checked_and_blessed() {
+    let book = Copy::new("patterns");
+    let page = book.path("patterns/src/patterns.md");
+    std::fs::write(
+        &page,
+        "# P\n\n```console\n$ printf 'a\\nb'\na\nb (no-eol)\n$ printf 'c\\n'\nc (no-eol)\n$ printf d\nold\n```\n",
+    )
+    .unwrap();
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stdout.contains("its last expected line says (no-eol)"),
+        "{}",
+        r.stdout
+    );
+    let r = run(book.check(&["--bless"]));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&page).unwrap(),
+        "# P\n\n```console\n$ printf 'a\\nb'\na\nb (no-eol)\n$ printf 'c\\n'\nc\n$ printf d\nd (no-eol)\n```\n"
+    );
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}
+
+#[test]
+fn a_background_block_of_dollar_lines_is_an_error() {
+    let book = Copy::new("patterns");
+    std::fs::write(
+        book.path("patterns/src/patterns.md"),
+        "# P\n\n```sh background\n$ sleep 5\n```\n",
+    )
+    .unwrap();
+    let r = run(book.check(&[]));
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("patterns/src/patterns.md:3: a `sh background` block is a script, but its first line is a `$ ` command"),
+        "{}",
+        r.stderr
+    );
 }

@@ -291,24 +291,9 @@ fn bad_partitions_are_usage_errors() {
 
 // Background blocks.
 
-/// Can bwrap make namespaces here? Without it: print why and return false,
-/// or panic in CI.
+/// Can the jail run here? (`support::have_jail`)
 fn have_jail() -> bool {
-    let ok = Command::new("bwrap")
-        .args(["--unshare-pid", "--unshare-net", "--ro-bind", "/", "/"])
-        .args(["--proc", "/proc", "--dev", "/dev", "true"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        let why = "bubblewrap (`bwrap`) cannot make namespaces here";
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("{why}");
-        }
-        eprintln!("skipping the bwrap run: {why}");
-    }
-    ok
+    support::have_jail("skipping the bwrap run of the background tests")
 }
 
 /// The isolation mechanisms to test here: the fallback always, bwrap when

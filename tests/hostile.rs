@@ -15,24 +15,9 @@ use std::time::{Duration, Instant};
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/hostile");
 const BIN: &str = env!("CARGO_BIN_EXE_docs-check");
 
-/// Can the jail run here? Without bwrap: print why and return false, or
-/// panic in CI.
+/// Can the jail run here? (`support::have_jail`)
 fn have_jail() -> bool {
-    let ok = Command::new("bwrap")
-        .args(["--unshare-pid", "--unshare-net", "--ro-bind", "/", "/"])
-        .args(["--proc", "/proc", "--dev", "/dev", "true"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        let why = "bubblewrap (`bwrap`) cannot make namespaces here: the hostile tests need it";
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("{why}");
-        }
-        eprintln!("skipping: {why}");
-    }
-    ok
+    support::have_jail("the hostile tests need it")
 }
 
 /// A copy of fixture book `name` in a temporary folder, as `name/`.

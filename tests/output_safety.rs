@@ -251,7 +251,8 @@ fn every_page_links_each_additional_file_in_order() {
     for (page, root) in [
         ("a.html", ""),
         ("sub/deep.html", "../"),
-        ("404.html", ""),
+        // Served at any depth, the 404 page links from the site root.
+        ("404.html", "/"),
         ("status.html", ""),
     ] {
         let html = read(&dest.join(page));
@@ -565,7 +566,7 @@ fn book_toml_warnings_name_their_line_and_the_path_from_the_current_folder() {
         &[
             (
                 "book.toml",
-                "[book]\ntitle = \"T\"\n\n[output.html.playground.boring]\npython = \"~\"\n\n[output.html]\nfold.enable = true\n",
+                "[book]\ntitle = \"T\"\n\n[output.html.playground.boring]\npython = \"~\"\n\n[output.html]\nsearch.enable = true\n",
             ),
             ("src/SUMMARY.md", "- [A](a.md)\n"),
             ("src/a.md", "# A\n"),
@@ -579,7 +580,7 @@ fn book_toml_warnings_name_their_line_and_the_path_from_the_current_folder() {
         "{err}"
     );
     assert!(
-        err.contains("warning: toml1/book.toml:8: `output.html.fold` is an mdBook setting"),
+        err.contains("warning: toml1/book.toml:8: `output.html.search` is an mdBook setting"),
         "{err}"
     );
     write(

@@ -6,6 +6,7 @@
 //! the same book is built by mdBook and the JSON compared.
 
 mod support;
+use support::Run;
 
 use std::path::{Path, PathBuf};
 
@@ -24,19 +25,8 @@ fn copy() -> (tempfile::TempDir, PathBuf) {
     (dir, root)
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn run(mut cmd: Command) -> Run {
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    cmd.output().unwrap().into()
 }
 
 /// `guidebook build ROOT -d ROOT/../site ARGS...`, from the temp folder.
@@ -84,7 +74,15 @@ fn preprocessors_change_pages_in_mdbooks_order() {
 
 #[test]
 fn docs_check_runs_a_block_a_preprocessor_wrote() {
-    let (dir, _root) = copy();
+    let (dir, root) = copy();
+    // The fixture is an mdBook book (mdBook rejects a [check] table): its
+    // command blocks become tests with one.
+    let toml = std::fs::read_to_string(root.join("book.toml")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        format!("{toml}\n[check]\nblocks = \"all\"\n"),
+    )
+    .unwrap();
     let mut cmd = Command::cargo_bin("docs-check").unwrap();
     cmd.current_dir(dir.path())
         .env("GUIDEBOOK_NETWORK", "0")

@@ -1,9 +1,11 @@
 //! `--bless`: rewrite the expected output of failing console commands.
 //!
 //! Only the expected-output lines of commands whose output differed change
-//! (their trailing blank lines are kept), and of those, lines whose `[..]`
-//! wildcards still match and `...` lines stay as written; every other byte of the page stays
-//! as it was, line endings included. The page is written atomically: a
+//! (their trailing blank lines are kept), and of those, every pattern line
+//! that still matches (`[..]`, `(re)`, `(glob)`, `(esc)`, an `(unordered)`
+//! group) and `...` lines stay as written; a new line that would read as a
+//! pattern is written with ` (esc)`; every other byte of the page stays as
+//! it was, line endings included. The page is written atomically: a
 //! temporary file in the same folder, renamed over the page (through a
 //! symbolic link: its target is written, the link stays).
 //!
@@ -76,6 +78,8 @@ struct Edit {
     command: usize,
     /// What the command printed, normalized.
     actual: Vec<String>,
+    /// It ended without a newline.
+    no_eol: bool,
     /// `page:line` of the command.
     at: String,
 }
@@ -119,7 +123,7 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
             }
             continue;
         }
-        let parsed = transcript::parse(&block.text, block.origin.line).unwrap_or_default();
+        let parsed = transcript::parse_block(block).unwrap_or_default();
         for c in &r.commands {
             let (Some(actual), Some(lines)) = (&c.actual, &c.expected_lines) else {
                 continue;
@@ -140,9 +144,9 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
                 ));
                 continue;
             };
-            if let Some(bad) = actual.iter().find(|l| unsafe_line(&rules, l)) {
+            if let Some(bad) = actual.iter().find(|l| unsafe_line(l)) {
                 done.refused.push(format!(
-                    "{at}: the output has a line `{bad}` that would read as a command, a wildcard or a fence"
+                    "{at}: the output has a line `{bad}` that would read as a command or a fence"
                 ));
                 continue;
             }
@@ -152,7 +156,9 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
             while end > lines.start && line_at(text, &starts, end - 1).trim().is_empty() {
                 end -= 1;
             }
-            let from = starts[lines.start];
+            // A command without expected lines that ends the block: its
+            // lines go at the block's end.
+            let from = starts.get(lines.start).copied().unwrap_or(text.len());
             let to = if end < starts.len() {
                 starts[end]
             } else {
@@ -167,7 +173,8 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
                 })
                 .collect();
             let mut new = String::new();
-            for l in &transcript::blessed_lines(&rules, &rules.expectations(&written), actual) {
+            let old = rules.expectations(&written).unwrap_or_default();
+            for l in &transcript::blessed_lines(&rules, &old, actual, c.no_eol) {
                 new.push_str(l);
                 new.push_str(eol);
             }
@@ -180,6 +187,7 @@ pub fn bless(book: &Book, results: &[BlockResult]) -> Result<Blessed> {
                     .position(|p| p.line == c.line)
                     .unwrap_or(usize::MAX),
                 actual: actual.clone(),
+                no_eol: c.no_eol,
                 at,
             });
         }
@@ -324,15 +332,16 @@ fn misread_blocks(page: &Page, new: &str, edits: &[Edit]) -> Vec<usize> {
     }
     let mut bad = Vec::new();
     for e in edits {
-        let old = transcript::parse(&page.blocks[e.block].text, page.blocks[e.block].line);
-        let new = transcript::parse(&again.blocks[e.block].text, again.blocks[e.block].line);
+        let old = transcript::parse_block(&page.blocks[e.block]);
+        let new = transcript::parse_block(&again.blocks[e.block]);
         let ok = match (old, new) {
             (Ok(old), Ok(new)) => {
                 old.len() == new.len()
                     && old.iter().zip(&new).all(|(a, b)| a.command == b.command)
-                    && new
-                        .get(e.command)
-                        .is_some_and(|c| transcript::matches(&c.expected, &e.actual))
+                    && new.get(e.command).is_some_and(|c| {
+                        transcript::matches(&c.expected, &e.actual)
+                            && transcript::ends_as_expected(&c.expected, e.no_eol)
+                    })
             }
             _ => false,
         };
@@ -355,12 +364,11 @@ fn first_changed_line(was: &str, now: &[u8]) -> usize {
     1 + now[..at].iter().filter(|&&b| b == b'\n').count()
 }
 
-/// Would `l`, written as an expected line, read as something else: a
-/// command, a fence, or a line that does not match itself (`...`)?
-fn unsafe_line(rules: &Rules, l: &str) -> bool {
+/// Would `l`, written as an expected line, read as a command or a fence?
+/// (A line that would read as a pattern is written with ` (esc)`.)
+fn unsafe_line(l: &str) -> bool {
     l == "$"
         || l.starts_with("$ ")
-        || !rules.expectation(l).matches_line(l)
         || l.trim_start().starts_with("```")
         || l.trim_start().starts_with("~~~")
 }

@@ -94,6 +94,12 @@ pub fn run(args: &CheckArgs) -> Result<Verdict> {
         args.filter.as_deref(),
         args.partition.as_ref(),
     )?;
+    let unmarked = plan.not_marked();
+    if unmarked > 0 {
+        eprintln!(
+            "note: {unmarked} command block(s) are not tests of this book: it checks only blocks marked `check` (set [check] blocks = \"all\" in book.toml to check them all); --list shows them"
+        );
+    }
 
     let mechanism = Mechanism::detect();
     if args.list {

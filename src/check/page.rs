@@ -145,7 +145,7 @@ pub fn run_page(page: &Page, settings: &Settings) -> Result<Vec<BlockResult>> {
                 continue;
             }
         }
-        let reported = is_reported(block) || is_rust_test(block, rust);
+        let reported = is_reported(block, settings.blocks) || is_rust_test(block, rust);
         if !reported || !matches_filter(page, block, settings.filter) {
             continue;
         }

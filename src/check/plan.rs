@@ -2,14 +2,19 @@
 //! named on the command line, the blocks `--filter` keeps, the checks of
 //! the input (console transcripts parse, the report can be written), and
 //! `--list`.
+//!
+//! Which command blocks are tests is the book's choice (`[check] blocks`):
+//! all of them, or only those marked `check` (the default of a book
+//! without a `[check]` table). Flake examples (`file=flake.nix`) always are.
 
 use std::path::{Path, PathBuf};
 
 use super::partition::Partition;
 use crate::book::Book;
+use crate::config::Blocks;
 use crate::error::{Error, Result};
 use crate::markdown::Page;
-use crate::markdown::codeblock::{BlockKind, CodeBlock};
+use crate::markdown::codeblock::{self, BlockKind, CodeBlock};
 use crate::paths::normalize;
 use crate::transcript;
 
@@ -17,7 +22,15 @@ use crate::transcript;
 /// with none are left out).
 pub struct Plan<'b> {
     pub pages: Vec<(&'b Page, Vec<&'b CodeBlock>)>,
+    /// Every block `--list` shows, in book order: the selected ones
+    /// (`None`) and those that could run but do not, with why.
+    listed: Vec<(&'b Page, &'b CodeBlock, Option<&'static str>)>,
 }
+
+/// `--list`'s note on a command block the book does not make a test.
+pub const NOT_MARKED: &str = "not a test: this book checks only blocks marked `check` ([check] blocks = \"marked\", the default without a [check] table)";
+/// `--list`'s note on a console block without a command.
+pub const OUTPUT_ONLY: &str = "output only: shown, never run";
 
 impl<'b> Plan<'b> {
     /// Select the pages named in `page_args` (all when none) and their
@@ -30,27 +43,39 @@ impl<'b> Plan<'b> {
         filter: Option<&str>,
         partition: Option<&Partition>,
     ) -> Result<Plan<'b>> {
+        let selection = book.config.check.blocks;
         let rust = book.config.check.rust.enable;
-        let pages = select_pages(book, page_args)?
-            .into_iter()
-            .map(|p| {
-                let blocks = p
-                    .blocks
-                    .iter()
-                    .filter(|b| {
-                        (is_reported(b) || is_rust_test(b, rust)) && matches_filter(p, b, filter)
-                    })
-                    .collect();
-                (p, blocks)
-            })
-            .filter(|(_, blocks): &(&Page, Vec<&CodeBlock>)| !blocks.is_empty())
-            .enumerate()
-            .filter(|(i, (page, _))| {
-                partition.is_none_or(|p| p.selects(*i, &page.rel.to_string_lossy()))
-            })
-            .map(|(_, page)| page)
-            .collect();
-        let plan = Plan { pages };
+        let mut listed = Vec::new();
+        let mut pages = Vec::new();
+        // The index of each page with blocks to run, as partitions count.
+        let mut running = 0;
+        for p in select_pages(book, page_args)? {
+            let mut blocks = Vec::new();
+            let mut notes = Vec::new();
+            for b in p.blocks.iter().filter(|b| matches_filter(p, b, filter)) {
+                if is_reported(b, selection) || is_rust_test(b, rust) {
+                    blocks.push(b);
+                    notes.push((p, b, None));
+                } else if let Some(note) = not_run_note(b) {
+                    notes.push((p, b, Some(note)));
+                }
+            }
+            let mine = if blocks.is_empty() {
+                // Nothing of it runs: listed by a run of the whole book.
+                partition.is_none()
+            } else {
+                running += 1;
+                partition.is_none_or(|part| part.selects(running - 1, &p.rel.to_string_lossy()))
+            };
+            if !mine {
+                continue;
+            }
+            listed.extend(notes);
+            if !blocks.is_empty() {
+                pages.push((p, blocks));
+            }
+        }
+        let plan = Plan { pages, listed };
         validate(&plan.pages)?;
         Ok(plan)
     }
@@ -60,30 +85,53 @@ impl<'b> Plan<'b> {
         self.pages.iter().map(|(_, b)| b.len()).sum()
     }
 
-    /// `--list`: one line per selected block.
+    /// How many command blocks could run but are not tests of this book.
+    pub fn not_marked(&self) -> usize {
+        self.listed
+            .iter()
+            .filter(|(_, _, note)| *note == Some(NOT_MARKED))
+            .count()
+    }
+
+    /// `--list`: one line per selected block, and one per block that could
+    /// run but does not, with why.
     pub fn list(&self) -> String {
-        let selected = &self.pages;
         let mut out = String::new();
-        for (_, blocks) in selected {
-            for b in blocks {
-                let mut line = format!("{}\t{}\t{}", b.location(), b.lang, b.first_line());
-                if let Some(reason) = &b.annotations.skip {
-                    line.push_str(&format!("\t(skip: {reason})"));
-                }
-                out.push_str(&line);
-                out.push('\n');
+        for (_, b, note) in &self.listed {
+            let mut line = format!("{}\t{}\t{}", b.location(), b.lang, b.first_line());
+            if let Some(note) = note {
+                line.push_str(&format!("\t({note})"));
+            } else if let Some(reason) = &b.annotations.skip {
+                line.push_str(&format!("\t(skip: {reason})"));
             }
+            out.push_str(&line);
+            out.push('\n');
         }
         out
     }
 }
 
-/// Blocks that appear in the report: commands and flake examples.
-pub fn is_reported(b: &CodeBlock) -> bool {
+/// Blocks that appear in the report: flake examples, and the command
+/// blocks `selection` makes tests.
+pub fn is_reported(b: &CodeBlock, selection: Blocks) -> bool {
     matches!(
         b.kind(),
         BlockKind::Script | BlockKind::Console | BlockKind::Flake
-    )
+    ) && b.is_test(selection)
+}
+
+/// Why a block that is not reported could have been: a command block
+/// left unmarked, or a console block of output only.
+fn not_run_note(b: &CodeBlock) -> Option<&'static str> {
+    match b.kind() {
+        BlockKind::Script | BlockKind::Console => Some(NOT_MARKED),
+        BlockKind::Display
+            if codeblock::CONSOLE_LANGS.contains(&b.lang.as_str()) && !b.unclosed =>
+        {
+            Some(OUTPUT_ONLY)
+        }
+        _ => None,
+    }
 }
 
 /// Is `b` a Rust doctest of a book that checks them (`rust`)?
@@ -201,12 +249,22 @@ fn select_pages<'b>(book: &'b Book, args: &[PathBuf]) -> Result<Vec<&'b Page>> {
     Ok(wanted.into_iter().map(|i| &book.pages[i]).collect())
 }
 
-/// Console transcripts must parse before anything runs.
+/// Console transcripts must parse before anything runs, and a background
+/// block must be a script.
 fn validate(selected: &[(&Page, Vec<&CodeBlock>)]) -> Result<()> {
     let mut errors = Vec::new();
     for (_, blocks) in selected {
         for b in blocks.iter().filter(|b| b.kind() == BlockKind::Console) {
-            if let Err((line, message)) = transcript::parse(&b.text, b.origin.line) {
+            if b.annotations.background {
+                errors.push(Error::input(
+                    &b.origin.path,
+                    b.origin.line,
+                    format!(
+                        "a `{} background` block is a script, but its first line is a `$ ` command, which makes it a transcript; write the commands without `$ `",
+                        b.lang
+                    ),
+                ));
+            } else if let Err((line, message)) = transcript::parse_block(b) {
                 errors.push(Error::input(&b.origin.path, line, message));
             }
         }

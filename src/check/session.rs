@@ -199,6 +199,13 @@ impl Session {
         self.alive
     }
 
+    /// The working folder the next command starts in: the last command's
+    /// (read from its state's `cd -- PATH` line), else the sandbox. `None`
+    /// when the state names it in a quoting this does not read (`$'...'`).
+    pub fn cwd(&self) -> Option<std::path::PathBuf> {
+        cwd_of_state(&self.state, &self.sandbox)
+    }
+
     /// Stdio of a command of this session: `/dev/null`, `output` (the
     /// session's pipe), `input` as fd 3 and `state_out` as fd 4.
     fn stdio(
@@ -392,6 +399,25 @@ impl Drop for Session {
     }
 }
 
+/// The working folder a state dump leaves (its `cd -- PATH` line, quoted
+/// by `printf %q`), `sandbox` when it has none, `None` for a quoting not
+/// read here (`$'...'`).
+fn cwd_of_state(state: &str, sandbox: &Path) -> Option<std::path::PathBuf> {
+    let Some(quoted) = state.lines().rev().find_map(|l| l.strip_prefix("cd -- ")) else {
+        return Some(sandbox.to_path_buf());
+    };
+    if quoted.starts_with("$'") || quoted.starts_with('\'') {
+        return None;
+    }
+    // printf %q: a backslash before each special character.
+    let mut path = String::with_capacity(quoted.len());
+    let mut chars = quoted.chars();
+    while let Some(c) = chars.next() {
+        path.push(if c == '\\' { chars.next()? } else { c });
+    }
+    Some(path.into())
+}
+
 /// The state a command left, when it ended normally.
 fn read_state(mut file: std::fs::File) -> Option<String> {
     let mut s = String::new();
@@ -442,6 +468,17 @@ mod tests {
             o.exit_code,
             String::from_utf8_lossy(&o.output.tail).into_owned(),
         )
+    }
+
+    #[test]
+    fn the_working_folder_is_read_from_the_state() {
+        let sandbox = Path::new("/s");
+        assert_eq!(cwd_of_state("", sandbox).unwrap(), sandbox);
+        assert_eq!(
+            cwd_of_state("x=1\ncd -- /s/a\\ b\n#end\n", sandbox).unwrap(),
+            Path::new("/s/a b")
+        );
+        assert_eq!(cwd_of_state("cd -- $'/s/\\n'\n", sandbox), None);
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub struct Settings<'a> {
     pub progress: Option<indicatif::ProgressBar>,
     pub filter: Option<&'a str>,
     pub nix: nix::Nix,
+    /// Which command blocks are tests (`[check] blocks`).
+    pub blocks: crate::config::Blocks,
+    /// The book's `[check.redactions]`.
+    pub redactions: crate::transcript::Redactions,
     /// The Rust blocks' toolchain and dependencies, when the book checks
     /// them (`[check.rust] enable`).
     pub rust: Option<RustRun>,
@@ -82,6 +86,8 @@ impl<'a> Settings<'a> {
             progress,
             filter: args.filter.as_deref(),
             nix: nix::Nix::new(&book.config.check.nix, &args.override_input, program),
+            blocks: book.config.check.blocks,
+            redactions: crate::transcript::Redactions::new(book.config.check.redactions()),
             rust,
         })
     }

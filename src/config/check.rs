@@ -30,9 +30,31 @@ pub struct CheckSection {
     /// Blocks get the caller's HOME (writable) instead of one of their own.
     #[serde(default)]
     pub host_home: bool,
+    /// Which command blocks are tests: all of them, or those marked
+    /// `check`. `all` when the book has a `[check]` table and does not say;
+    /// `marked` for a book without one (an mdBook book never written for
+    /// docs-check runs nothing it did not ask for).
+    #[serde(default)]
+    pub blocks: Blocks,
+    /// Placeholders of values that differ between runs: `"[HASH]" =
+    /// "[0-9a-f]{40}"` (a regular expression). Matches in a command's
+    /// output compare as the placeholder, and `--bless` writes it.
+    #[serde(default)]
+    pub redactions: BTreeMap<String, String>,
     /// `[check.rust]`: the book's Rust blocks as doctests.
     #[serde(default)]
     pub rust: super::CheckRust,
+}
+
+/// `[check] blocks`: which `sh`/`bash`/`shell`/`console` blocks run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Blocks {
+    /// Every command block is a test (opt out with `skip=` or `ignore`).
+    #[default]
+    All,
+    /// Only blocks with the `check` attribute are tests.
+    Marked,
 }
 
 /// The value of a `[check.nix]` key: one flake reference or several.
@@ -65,6 +87,9 @@ impl Default for CheckSection {
             nix: BTreeMap::new(),
             writable: Vec::new(),
             host_home: false,
+            // No `[check]` table at all: the book did not ask for checks.
+            blocks: Blocks::Marked,
+            redactions: BTreeMap::new(),
             rust: super::CheckRust::default(),
         }
     }
@@ -86,6 +111,37 @@ pub(super) fn validate(config: &super::Config, errors: &mut Vec<crate::error::Er
             ),
         ));
     }
+    for (name, re) in &check.redactions {
+        let line = file.key_line(&["check", "redactions", name]);
+        if !crate::transcript::redact::valid_placeholder(name) {
+            errors.push(Error::input(
+                &file.shown,
+                line,
+                format!(
+                    "[check.redactions] `{name}`: a placeholder is a name in capitals between brackets, like \"[HASH]\" ([ROOT], [EXE] and [CWD] are built in)"
+                ),
+            ));
+        } else if re.is_empty() {
+            errors.push(Error::input(
+                &file.shown,
+                line,
+                format!("[check.redactions] `{name}`: the pattern is empty"),
+            ));
+        } else if let Err(e) = compile_redaction(re) {
+            let why = e.to_string();
+            let why = why
+                .lines()
+                .last()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+                .to_string();
+            errors.push(Error::input(
+                &file.shown,
+                line,
+                format!("[check.redactions] `{name}` = `{re}`: not a regular expression: {why}"),
+            ));
+        }
+    }
     for (i, w) in check.writable.iter().enumerate() {
         if !w.is_absolute() || w.components().any(|c| c.as_os_str() == "..") {
             errors.push(Error::input(
@@ -98,6 +154,21 @@ pub(super) fn validate(config: &super::Config, errors: &mut Vec<crate::error::Er
             ));
         }
     }
+}
+
+impl CheckSection {
+    /// The compiled `[check.redactions]` (checked when the book loaded:
+    /// one that does not compile is left out).
+    pub fn redactions(&self) -> Vec<(regex::Regex, String)> {
+        self.redactions
+            .iter()
+            .filter_map(|(name, re)| Some((compile_redaction(re).ok()?, name.clone())))
+            .collect()
+    }
+}
+
+fn compile_redaction(re: &str) -> Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(re).size_limit(1 << 20).build()
 }
 
 fn default_timeout() -> u64 {

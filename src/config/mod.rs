@@ -12,6 +12,7 @@ mod check;
 mod file;
 mod output;
 mod preprocessor;
+mod redirect;
 mod rust;
 
 use std::collections::BTreeMap;
@@ -21,10 +22,11 @@ use serde::Deserialize;
 
 pub use book::BookSection;
 pub use build::BuildSection;
-pub use check::{CheckSection, InputRefs, MAX_TIMEOUT};
+pub use check::{Blocks, CheckSection, InputRefs, MAX_TIMEOUT};
 pub use file::ConfigFile;
-pub use output::{HtmlOutput, OutputSection};
+pub use output::{FoldConfig, HtmlOutput, OutputSection, PrintConfig};
 pub use preprocessor::{BUILT_IN, PreprocessorTable};
+pub use redirect::{Redirect, redirects};
 pub use rust::{CheckRust, EDITIONS, RustSection};
 
 use crate::diagnostics::LineIndex;
@@ -191,6 +193,36 @@ mod tests {
     }
 
     #[test]
+    fn a_book_without_a_check_table_runs_only_marked_blocks() {
+        use super::Blocks;
+        assert_eq!(
+            parse("[book]\ntitle = \"T\"\n")
+                .unwrap()
+                .config
+                .check
+                .blocks,
+            Blocks::Marked
+        );
+        assert_eq!(Config::default().check.blocks, Blocks::Marked);
+        assert_eq!(
+            parse("[check]\ntimeout = 5\n").unwrap().config.check.blocks,
+            Blocks::All
+        );
+        assert_eq!(
+            parse("[check]\nblocks = \"marked\"\n")
+                .unwrap()
+                .config
+                .check
+                .blocks,
+            Blocks::Marked
+        );
+        let e = parse("[check]\nblocks = \"some\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("book.toml:2:"), "{e}");
+    }
+
+    #[test]
     fn a_nix_input_may_list_several_channels() {
         let c = parse(
             "[check.nix]\nnixpkgs = [\"github:NixOS/nixpkgs/nixos-25.11\", \"github:NixOS/nixpkgs/nixpkgs-unstable\"]\nflake-utils = \"github:numtide/flake-utils\"\n",
@@ -239,7 +271,7 @@ mod tests {
             "{:?}",
             c.warnings
         );
-        let c = parse("output.html.fold.enable = true\n").unwrap();
+        let c = parse("output.html.search.enable = true\n").unwrap();
         assert!(
             c.warnings[0].starts_with("book.toml:1:"),
             "{:?}",

@@ -52,6 +52,16 @@ pub struct HtmlOutput {
     /// `[output.html.code]`: how code blocks are shown.
     #[serde(default)]
     pub code: CodeOutput,
+    /// `print.html`, the whole book on one page.
+    #[serde(default)]
+    pub print: PrintConfig,
+    /// Sidebar sections folded below a level.
+    #[serde(default)]
+    pub fold: FoldConfig,
+    /// Old paths of the site (`"/old/page.html"`, optionally with a
+    /// `#fragment`) and where they lead now.
+    #[serde(default)]
+    pub redirect: BTreeMap<String, String>,
     /// Keys mdBook knows that guidebook does not use; anything else is an error.
     #[serde(flatten)]
     pub other: BTreeMap<String, toml::Value>,
@@ -66,6 +76,44 @@ pub struct CodeOutput {
     pub hidelines: BTreeMap<String, String>,
 }
 
+/// `[output.html.print]`, as mdBook reads it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PrintConfig {
+    /// Write `print.html` and link it from every page (default true).
+    #[serde(default = "yes")]
+    pub enable: bool,
+    /// Start each chapter on a new printed page (default true).
+    #[serde(default = "yes")]
+    pub page_break: bool,
+}
+
+impl Default for PrintConfig {
+    fn default() -> Self {
+        PrintConfig {
+            enable: true,
+            page_break: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `[output.html.fold]`, as mdBook reads it: with `enable`, a chapter's
+/// sections are folded in the sidebar unless the chapter is less than
+/// `level` deep (level 0 folds them all); the current page's chapters stay
+/// open.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct FoldConfig {
+    #[serde(default)]
+    pub enable: bool,
+    #[serde(default)]
+    pub level: u8,
+}
+
 /// mdBook `[output.html]` keys accepted and ignored.
 const MDBOOK_HTML_KEYS: &[&str] = &[
     "theme",
@@ -73,13 +121,10 @@ const MDBOOK_HTML_KEYS: &[&str] = &[
     "copy-fonts",
     "google-analytics",
     "git-repository-icon",
-    "fold",
     "playground",
     // mdBook's old name of `playground`, which mdBook still reads.
     "playpen",
     "search",
-    "print",
-    "redirect",
     "live-reload-endpoint",
     "hash-files",
     "sidebar-header-nav",
@@ -100,6 +145,9 @@ const HTML_KEYS: &[&str] = &[
     "smart-punctuation",
     "curly-quotes",
     "code",
+    "print",
+    "fold",
+    "redirect",
 ];
 
 const MDBOOK_THEMES: &[&str] = &["rust", "coal", "navy", "ayu"];
@@ -161,6 +209,7 @@ pub(super) fn validate(config: &Config, warnings: &mut Vec<String>, errors: &mut
         ));
     }
     errors.extend(outside_book_files(config));
+    errors.extend(super::redirect::validate(config));
 }
 
 /// `additional-css` and `additional-js` entries that would be copied to

@@ -5,7 +5,8 @@
 //! double-quoted), separated as rustdoc and mdBook separate them: by spaces,
 //! tabs and commas (`rust,ignore`, `rust, ignore`, `rust ,ignore`). A comma
 //! inside a value belongs to it (`needs=nix,network`). rustdoc's and mdBook's
-//! own attributes are kept as flags; an unknown attribute is an error on a
+//! own attributes are kept as flags (`ignore` skips a command block); an
+//! unknown attribute is an error on a
 //! block the checker runs or writes (or when it is a near miss of one of the
 //! checker's attributes) and a warning elsewhere. See `content/contributing.md`
 //! for the user's view.
@@ -58,7 +59,8 @@ pub struct CodeBlock {
 pub enum BlockKind {
     /// `sh`, `bash`, `shell`: one bash script.
     Script,
-    /// `console`: `$ command` lines and their expected output.
+    /// `console`, `trycmd`, or a `sh`/`bash`/`shell` block whose first line
+    /// is a `$ ` command: commands and their expected output.
     Console,
     /// A `nix` block written to `flake.nix`: the page's flake.
     Flake,
@@ -90,6 +92,8 @@ pub struct Annotations {
     pub needs: Vec<String>,
     pub exit: Option<i32>,
     pub shell: Shell,
+    /// `check`: a test even where `[check] blocks = "marked"`.
+    pub check: bool,
     /// `background`: a script started and left running for the page's
     /// next blocks, ended with the page (`check::background`).
     pub background: bool,
@@ -117,6 +121,7 @@ pub const ATTRIBUTES: &[&str] = &[
     "needs",
     "exit",
     "shell",
+    "check",
     "background",
 ];
 /// Things a block may need; a missing one skips the block. All but
@@ -133,7 +138,8 @@ pub const NEEDS: &[&str] = &[
 ];
 /// Attributes rustdoc (`LangString::parse` in src/librustdoc/html/markdown.rs)
 /// and mdBook (its playground and hidelines options) give meaning to. The
-/// checker acts on them in Rust blocks only (`check::rust::attrs`);
+/// checker acts on them in Rust blocks (`check::rust::attrs`), and on
+/// `ignore` in command blocks too (a command block marked so is skipped);
 /// `edition2015`... and `E0277`-style error
 /// codes and `ignore-TARGET` are recognised by shape in [`is_foreign_flag`].
 pub const FOREIGN_FLAGS: &[&str] = &[
@@ -152,8 +158,18 @@ pub const FOREIGN_FLAGS: &[&str] = &[
 ];
 /// Valued attributes of mdBook (`hidelines=PREFIX`), kept as flags.
 pub const FOREIGN_KEYS: &[&str] = &["hidelines"];
-/// Languages run as a bash script.
+/// Languages run as a bash script (or read as a transcript when their first
+/// line is a `$ ` command).
 pub const SCRIPT_LANGS: &[&str] = &["sh", "bash", "shell"];
+/// Languages of console transcripts (`trycmd`: trycmd's own name).
+pub const CONSOLE_LANGS: &[&str] = &["console", "trycmd"];
+/// The reason a block marked rustdoc's `ignore` is skipped with.
+pub const IGNORE_REASON: &str = "marked `ignore`";
+
+/// Does a block of `lang` run (as a script or a transcript)?
+pub fn runs(lang: &str) -> bool {
+    SCRIPT_LANGS.contains(&lang) || CONSOLE_LANGS.contains(&lang)
+}
 
 impl CodeBlock {
     /// Where the block was written ([`CodeBlock::origin`]).
@@ -168,9 +184,18 @@ impl CodeBlock {
         }
         let lang = self.lang.as_str();
         if SCRIPT_LANGS.contains(&lang) {
-            BlockKind::Script
-        } else if lang == "console" {
-            BlockKind::Console
+            if crate::transcript::is_transcript(&self.text) {
+                BlockKind::Console
+            } else {
+                BlockKind::Script
+            }
+        } else if CONSOLE_LANGS.contains(&lang) {
+            if crate::transcript::has_command(&self.text) {
+                BlockKind::Console
+            } else {
+                // Output only (a Windows `> echo %PATH%`): shown.
+                BlockKind::Display
+            }
         } else if lang == "nix"
             && self
                 .annotations
@@ -198,9 +223,22 @@ impl CodeBlock {
         }
     }
 
-    /// Does the checker run (or write) this block?
+    /// Does the checker run (or write) this block, in a book that checks
+    /// every command block?
     pub fn is_checked(&self) -> bool {
         self.kind() != BlockKind::Display
+    }
+
+    /// Is it checked in a book whose `[check] blocks` is `selection`? (In a
+    /// `"marked"` book, a command block only with the `check` attribute.)
+    pub fn is_test(&self, selection: crate::config::Blocks) -> bool {
+        match self.kind() {
+            BlockKind::Display => false,
+            BlockKind::Script | BlockKind::Console => {
+                selection == crate::config::Blocks::All || self.annotations.check
+            }
+            _ => true,
+        }
     }
 
     /// The block's `hidelines=PREFIX` attribute (mdBook), if any.
@@ -288,7 +326,7 @@ pub fn parse_info(info: &str, page: &std::path::Path, line: usize) -> Result<Inf
                 ann.file = Some(v);
             }
             "skip" => ann.skip = Some(need_value(value)?),
-            "hidden" | "background" => {
+            "hidden" | "check" | "background" => {
                 if let Some(v) = value {
                     return Err(err(format!(
                         "attribute `{key}` takes no value, found `{key}={v}`"
@@ -297,7 +335,10 @@ pub fn parse_info(info: &str, page: &std::path::Path, line: usize) -> Result<Inf
                 if key == "hidden" {
                     ann.hidden = true;
                 } else {
-                    ann.background = true;
+                    match key.as_str() {
+                        "check" => ann.check = true,
+                        _ => ann.background = true,
+                    }
                 }
             }
             "timeout" => {
@@ -359,7 +400,7 @@ pub fn parse_info(info: &str, page: &std::path::Path, line: usize) -> Result<Inf
         }
     }
     validate_combination(&lang, &ann).map_err(err)?;
-    let checked = SCRIPT_LANGS.contains(&lang.as_str()) || lang == "console" || ann.file.is_some();
+    let checked = runs(&lang) || ann.file.is_some();
     let mut warnings = Vec::new();
     for key in unknown {
         let near = did_you_mean(&key, ATTRIBUTES.iter().copied());
@@ -375,12 +416,12 @@ pub fn parse_info(info: &str, page: &std::path::Path, line: usize) -> Result<Inf
             Location::new(page.to_path_buf(), line)
         ));
     }
+    if runs(&lang) && ann.skip.is_none() && ann.mdbook_flags.iter().any(|f| f == "ignore") {
+        // rustdoc's `ignore`, in any spelling rustdoc reads: not run.
+        ann.skip = Some(IGNORE_REASON.into());
+    }
     if checked {
-        for flag in ann
-            .mdbook_flags
-            .iter()
-            .filter(|f| f.as_str() == "ignore" || f.as_str() == "no_run")
-        {
+        for flag in ann.mdbook_flags.iter().filter(|f| f.as_str() == "no_run") {
             warnings.push(format!(
                 "{}: `{flag}` is rustdoc's and the checker does not honour it: this `{lang}` block still runs (write skip=\"why\" to skip it)",
                 Location::new(page.to_path_buf(), line)
@@ -395,15 +436,15 @@ pub fn parse_info(info: &str, page: &std::path::Path, line: usize) -> Result<Inf
 }
 
 fn validate_combination(lang: &str, ann: &Annotations) -> Result<(), String> {
-    let runs = SCRIPT_LANGS.contains(&lang) || lang == "console";
+    let runs = runs(lang);
     if ann.exit.is_some() && !runs {
         return Err(format!(
-            "exit= applies to sh, bash, shell and console blocks, not `{lang}`"
+            "exit= applies to sh, bash, shell, console and trycmd blocks, not `{lang}`"
         ));
     }
     if ann.shell != Shell::Host && !runs {
         return Err(format!(
-            "shell= applies to sh, bash, shell and console blocks, not `{lang}`"
+            "shell= applies to sh, bash, shell, console and trycmd blocks, not `{lang}`"
         ));
     }
     if ann.file.is_some() && runs {
@@ -413,6 +454,11 @@ fn validate_combination(lang: &str, ann: &Annotations) -> Result<(), String> {
     }
     if ann.timeout.is_some() && !runs && lang != "nix" && lang != "rust" {
         return Err(format!("timeout= applies to blocks that run, not `{lang}`"));
+    }
+    if ann.check && !runs {
+        return Err(format!(
+            "check applies to sh, bash, shell, console and trycmd blocks, not `{lang}`"
+        ));
     }
     if ann.background {
         if !SCRIPT_LANGS.contains(&lang) {
@@ -593,7 +639,7 @@ mod tests {
         assert_eq!(
             warnings("rust, frobnicate"),
             [
-                "p.md:7: unknown attribute `frobnicate`; known attributes: file, skip, hidden, timeout, needs, exit, shell, background (ignored: this `rust` block is shown only)"
+                "p.md:7: unknown attribute `frobnicate`; known attributes: file, skip, hidden, timeout, needs, exit, shell, check, background (ignored: this `rust` block is shown only)"
             ]
         );
         // Run, or written: an error.
@@ -617,12 +663,77 @@ mod tests {
     }
 
     #[test]
-    fn rustdoc_ignore_on_a_run_block_is_a_warning() {
-        let (_, a) = parse("sh,ignore").unwrap();
-        assert_eq!(a.mdbook_flags, ["ignore"]);
-        let w = warnings("sh,ignore");
-        assert_eq!(w.len(), 1);
-        assert!(w[0].starts_with("p.md:7: `ignore` is rustdoc's"), "{w:?}");
+    fn rustdoc_ignore_skips_a_run_block_in_any_spelling() {
+        for info in [
+            "sh,ignore",
+            "console,ignore",
+            "console ignore",
+            "trycmd, ignore",
+            "bash\tignore",
+        ] {
+            let (_, a) = parse(info).unwrap();
+            assert_eq!(a.skip.as_deref(), Some(IGNORE_REASON), "{info:?}");
+            assert!(warnings(info).is_empty(), "{info:?}");
+        }
+        // A reason of its own wins; shown-only blocks keep it as a flag.
+        let (_, a) = parse(r#"console ignore skip="slow""#).unwrap();
+        assert_eq!(a.skip.as_deref(), Some("slow"));
+        assert_eq!(parse("text,ignore").unwrap().1.skip, None);
+        // `no_run` still runs, and says so.
+        let w = warnings("sh,no_run");
+        assert!(w[0].starts_with("p.md:7: `no_run` is rustdoc's"), "{w:?}");
+    }
+
+    #[test]
+    fn check_marks_a_command_block() {
+        assert!(parse("console check").unwrap().1.check);
+        assert!(parse("sh,check").unwrap().1.check);
+        assert!(!parse("sh").unwrap().1.check);
+        assert!(
+            parse("toml check")
+                .unwrap_err()
+                .contains("check applies to")
+        );
+        assert!(
+            parse("sh check=yes")
+                .unwrap_err()
+                .contains("takes no value")
+        );
+    }
+
+    fn block(lang: &str, text: &str) -> CodeBlock {
+        CodeBlock {
+            page: "p.md".into(),
+            line: 1,
+            origin: Location::new("p.md", 1),
+            line_origins: vec![(0, Location::new("p.md", 2))],
+            lang: lang.into(),
+            info: lang.into(),
+            annotations: Annotations::default(),
+            text: text.into(),
+            text_range: None,
+            index: 0,
+            unclosed: false,
+        }
+    }
+
+    #[test]
+    fn shell_blocks_of_dollar_lines_are_transcripts_and_output_is_shown_only() {
+        assert_eq!(
+            block("shell", "$ rustc hello.rs\n$ ./hello\nHello World!\n").kind(),
+            BlockKind::Console
+        );
+        assert_eq!(block("bash", "\n$ ls\n").kind(), BlockKind::Console);
+        assert_eq!(block("sh", "echo $ hi\n$ ls\n").kind(), BlockKind::Script);
+        assert_eq!(block("sh", "$HOME/bin/x\n").kind(), BlockKind::Script);
+        assert_eq!(block("trycmd", "$ ls\n").kind(), BlockKind::Console);
+        // No command line: output only, never an error.
+        assert_eq!(
+            block("console", "> echo %PATH%\nC:\\bin\n").kind(),
+            BlockKind::Display
+        );
+        assert_eq!(block("console", "").kind(), BlockKind::Display);
+        assert_eq!(block("text", "$ ls\n").kind(), BlockKind::Display);
     }
 
     #[test]
@@ -658,7 +769,7 @@ mod tests {
     fn errors_name_line_and_nearest() {
         assert_eq!(
             parse("sh timout=3").unwrap_err(),
-            "p.md:7: unknown attribute `timout`; did you mean `timeout`?; known attributes: file, skip, hidden, timeout, needs, exit, shell, background"
+            "p.md:7: unknown attribute `timout`; did you mean `timeout`?; known attributes: file, skip, hidden, timeout, needs, exit, shell, check, background"
         );
         assert!(
             parse("sh timeout=soon")

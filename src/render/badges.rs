@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::escape::escape_html;
+use crate::config::Blocks;
 use crate::markdown::{BlockKind, CodeBlock};
 use crate::report::{Against, BlockResult, CheckReport, Status};
 
@@ -106,10 +107,11 @@ fn diff_html(diff: &str) -> String {
     out
 }
 
-/// Does `block` get a badge: the checker runs or writes it, or the report
-/// has its result (a Rust block of a book that checks them).
-pub fn has_check(block: &CodeBlock, report: Option<&CheckReport>) -> bool {
-    block.is_checked() || report.is_some_and(|r| r.get(block).is_some())
+/// Does `block` get a badge: the checker runs or writes it in a book whose
+/// `[check] blocks` is `selection`, or the report has its result (a Rust
+/// block of a book that checks them).
+pub fn has_check(block: &CodeBlock, report: Option<&CheckReport>, selection: Blocks) -> bool {
+    block.is_test(selection) || report.is_some_and(|r| r.get(block).is_some())
 }
 
 /// The badge of `block` under `report` (`None`: no report).
@@ -160,8 +162,15 @@ pub fn verified_sentence(
 }
 
 /// `page.checks` for a page's blocks; `None` when none is checked.
-pub fn page_checks(blocks: &[CodeBlock], report: Option<&CheckReport>) -> Option<PageChecks> {
-    let checked: Vec<&CodeBlock> = blocks.iter().filter(|b| has_check(b, report)).collect();
+pub fn page_checks(
+    blocks: &[CodeBlock],
+    report: Option<&CheckReport>,
+    selection: Blocks,
+) -> Option<PageChecks> {
+    let checked: Vec<&CodeBlock> = blocks
+        .iter()
+        .filter(|b| has_check(b, report, selection))
+        .collect();
     if checked.is_empty() {
         return None;
     }
@@ -194,6 +203,7 @@ pub fn page_checks(blocks: &[CodeBlock], report: Option<&CheckReport>) -> Option
 pub fn status_table<'a>(
     pages: impl IntoIterator<Item = (&'a str, &'a str, &'a [CodeBlock])>,
     report: Option<&CheckReport>,
+    selection: Blocks,
 ) -> String {
     let mut out = String::from("<h1 id=\"verification-status\">Verification status</h1>\n");
     match report {
@@ -227,7 +237,7 @@ pub fn status_table<'a>(
         "<table class=\"check-status\">\n<thead><tr><th>Page</th><th>Line</th><th>Language</th><th>Status</th><th>Details</th></tr></thead>\n<tbody>\n",
     );
     for (url, title, blocks) in pages {
-        for block in blocks.iter().filter(|b| has_check(b, report)) {
+        for block in blocks.iter().filter(|b| has_check(b, report, selection)) {
             let check = report.and_then(|r| r.get(block));
             let (class, label) = verdict(check);
             let detail = check.and_then(BlockResult::detail).unwrap_or("");
@@ -331,13 +341,21 @@ mod tests {
         assert!(!plain.contains("check-"));
         let html = super::super::html::render(&page);
         assert_eq!(html.matches("check check-unchecked").count(), 4);
+        // A book that checks only marked blocks: a badge on the marked one.
+        let marked = crate::markdown::page::test_page(
+            "```console\n$ echo a\n```\n\n```console check\n$ echo b\n```\n",
+        )
+        .unwrap();
+        let html =
+            super::super::html::render_events(&marked, &marked.events(), None, Blocks::Marked);
+        assert_eq!(html.matches("class=\"check check-").count(), 1, "{html}");
     }
 
     #[test]
     fn summary_text() {
         let page = page();
         let report = report();
-        let checks = page_checks(&page.blocks, Some(&report)).unwrap();
+        let checks = page_checks(&page.blocks, Some(&report), Blocks::All).unwrap();
         assert_eq!((checks.verified, checks.total), (1, 4));
         assert_eq!(checks.date.as_deref(), Some("2026-11-25"));
         // Nix and nixpkgs are named on pages with a flake example only.
@@ -347,13 +365,24 @@ mod tests {
             verified_sentence(2, 3, true, Some("2026-01-02"), None),
             "2 of 3 commands verified on 2026-01-02"
         );
-        let none = page_checks(&page.blocks, None).unwrap();
+        // A book that checks only marked blocks: none of these is a test,
+        // unless the report has its result.
+        assert!(page_checks(&page.blocks, None, Blocks::Marked).is_none());
+        let status = status_table(
+            [("p.html", "P", page.blocks.as_slice())],
+            None,
+            Blocks::Marked,
+        );
+        assert!(!status.contains("<tr class=\"check-"), "{status}");
+        let reported = page_checks(&page.blocks, Some(&report), Blocks::Marked).unwrap();
+        assert_eq!(reported.total, 3, "the blocks the report has");
+        let none = page_checks(&page.blocks, None, Blocks::All).unwrap();
         assert_eq!(
             none.summary,
             "None of the 4 checked blocks on this page has been verified."
         );
         assert_eq!(none.verified, 0);
-        assert!(page_checks(&page.blocks[4..], Some(&report)).is_none());
+        assert!(page_checks(&page.blocks[4..], Some(&report), Blocks::All).is_none());
     }
 
     const FLAKE_REPORT: &str = r#"{
@@ -408,7 +437,7 @@ mod tests {
             "{}",
             b[3]
         );
-        let checks = page_checks(&page.blocks, Some(&report)).unwrap();
+        let checks = page_checks(&page.blocks, Some(&report), Blocks::All).unwrap();
         assert_eq!(
             checks.summary,
             "2 of 4 commands verified on 2026-12-01 with Nix 2.26.3 against nixpkgs-unstable (1a2b3c4 of 2025-12-01)"
@@ -417,7 +446,11 @@ mod tests {
             checks.nixpkgs_url.as_deref(),
             Some("https://github.com/NixOS/nixpkgs/commit/1a2b3c4d5e6f7890")
         );
-        let html = status_table([("p.html", "P", page.blocks.as_slice())], Some(&report));
+        let html = status_table(
+            [("p.html", "P", page.blocks.as_slice())],
+            Some(&report),
+            Blocks::All,
+        );
         assert!(
             html.contains("with Nix 2.26.3, against nixpkgs-unstable at <a href=\"https://github.com/NixOS/nixpkgs/commit/1a2b3c4d5e6f7890\"><code>1a2b3c4</code></a>"),
             "{html}"
@@ -428,7 +461,7 @@ mod tests {
     fn report_paths_relative_to_root_match() {
         let text = REPORT.replace("\"content/p.md\"", "\"book/content/p.md\"");
         let report = CheckReport::parse(&text, Path::new("book"), Path::new("content")).unwrap();
-        let checks = page_checks(&page().blocks, Some(&report)).unwrap();
+        let checks = page_checks(&page().blocks, Some(&report), Blocks::All).unwrap();
         assert_eq!(checks.verified, 1);
     }
 
@@ -436,7 +469,11 @@ mod tests {
     fn status_table_lists_checked_blocks() {
         let page = page();
         let report = report();
-        let html = status_table([("p.html", "P", page.blocks.as_slice())], Some(&report));
+        let html = status_table(
+            [("p.html", "P", page.blocks.as_slice())],
+            Some(&report),
+            Blocks::All,
+        );
         assert_eq!(html.matches("<tr class=").count(), 4);
         assert!(html.contains("<a href=\"p.html\">P</a>"));
         assert!(html.contains("needs network"));

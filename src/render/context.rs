@@ -32,9 +32,17 @@ pub struct BookContext {
     pub default_theme: &'static str,
     pub git_repository_url: Option<String>,
     pub site_url: Option<String>,
+    /// `site_url` ending in exactly one `/`: `https://example.org/docs/`
+    /// or `/docs/`, to put before a page's URL.
+    pub site_root: Option<String>,
     /// Stylesheets and scripts of `additional-css` / `additional-js`.
     pub additional_css: Vec<String>,
     pub additional_js: Vec<String>,
+    /// The book's `theme/favicon.svg` / `favicon.png`, at the site root.
+    pub favicon_svg: bool,
+    pub favicon_png: bool,
+    /// `print.html` is written (`[output.html.print] enable`).
+    pub print: bool,
 }
 
 impl BookContext {
@@ -54,10 +62,19 @@ impl BookContext {
             default_theme: config.default_theme(),
             git_repository_url: html.git_repository_url.clone(),
             site_url: html.site_url.clone(),
+            site_root: html.site_url.as_deref().map(site_root),
             additional_css: urls(&html.additional_css),
             additional_js: urls(&html.additional_js),
+            favicon_svg: false,
+            favicon_png: false,
+            print: html.print.enable,
         }
     }
+}
+
+/// `site_url` ending in exactly one `/`.
+pub fn site_root(site_url: &str) -> String {
+    format!("{}/", site_url.trim_end_matches('/'))
 }
 
 #[derive(Debug, Serialize)]
@@ -71,6 +88,12 @@ pub struct PageContext<'a> {
     /// The page's Markdown file, relative to the book root.
     pub source_path: Option<String>,
     pub is_404: bool,
+    /// True on `print.html`, the whole book on one page.
+    pub is_print: bool,
+    /// Redirects of this page's old fragments (`[output.html.redirect]`
+    /// keys with a `#`): a JSON object from `#old` to the new URL, ready
+    /// for a script.
+    pub fragment_map: Option<String>,
     /// Results of docs-check for the page's checked blocks; `None` when
     /// the page has none.
     pub checks: Option<super::badges::PageChecks>,

@@ -142,8 +142,13 @@ fn strip_tags(html: &str) -> String {
 }
 
 fn highlight_uncached(lang: &str, code: &str) -> String {
-    if lang == "console" {
-        return console(code);
+    // Transcripts as the checker reads them: console and trycmd blocks,
+    // and shell blocks whose first line is a `$ ` command.
+    let transcript = crate::markdown::codeblock::CONSOLE_LANGS.contains(&lang)
+        || (crate::markdown::codeblock::SCRIPT_LANGS.contains(&lang)
+            && crate::transcript::is_transcript(code));
+    if transcript {
+        return console(crate::transcript::Dialect::of(lang), code);
     }
     match syntax_for(lang) {
         Some(syntax) => highlight_with(syntax, code),
@@ -168,11 +173,13 @@ fn highlight_with(syntax: &SyntaxReference, code: &str) -> String {
 /// highlighted as bash inside `<span class="cmd">`, after a
 /// `<span class="prompt">`; every other line is output. The lines are told
 /// apart by `crate::transcript::lines`, the checker's parser.
-fn console(code: &str) -> String {
+fn console(dialect: crate::transcript::Dialect, code: &str) -> String {
     use crate::transcript::LineKind;
     let bash = syntax_for("bash");
     let mut out = String::with_capacity(code.len() * 2);
-    let kinds = crate::transcript::lines(code).into_iter().map(|l| l.kind);
+    let kinds = crate::transcript::lines_in(dialect, code)
+        .into_iter()
+        .map(|l| l.kind);
     let mut lines = LinesWithEndings::from(code).zip(kinds).peekable();
     while let Some((line, kind)) = lines.next() {
         if kind == LineKind::Prompt {

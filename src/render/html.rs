@@ -12,6 +12,7 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 use super::badges;
 use super::escape::escape_html;
 use super::highlight::{highlight, highlight_lines};
+use crate::config::Blocks;
 use crate::markdown::hidden::{HideRule, split_lines};
 use crate::markdown::walk::{BlockNode, Node, Spanned, Walk, walk_parsed};
 use crate::markdown::{CodeBlock, Page};
@@ -41,12 +42,19 @@ pub fn hide_rule<'a>(
 /// The HTML of a page's content, checked blocks carrying their result in
 /// `report`.
 pub fn render_with(page: &Page, report: Option<&CheckReport>) -> String {
-    render_events(page, &page.events(), report)
+    render_events(page, &page.events(), report, Blocks::All)
 }
 
 /// [`render_with`] from the page's events, already parsed.
-pub fn render_events(page: &Page, events: &[Spanned<'_>], report: Option<&CheckReport>) -> String {
-    render_events_with(page, events, report, &BTreeMap::new())
+/// Only the blocks that are tests of the book (`selection`, its `[check]
+/// blocks`) carry a badge.
+pub fn render_events(
+    page: &Page,
+    events: &[Spanned<'_>],
+    report: Option<&CheckReport>,
+    selection: Blocks,
+) -> String {
+    render_events_with(page, events, report, selection, &NO_HIDELINES)
 }
 
 /// [`render_events`] with the book's `[output.html.code.hidelines]`.
@@ -54,10 +62,11 @@ pub fn render_events_with(
     page: &Page,
     events: &[Spanned<'_>],
     report: Option<&CheckReport>,
+    selection: Blocks,
     hidelines: &BTreeMap<String, String>,
 ) -> String {
     let mut out = String::with_capacity(page.text.len() * 2);
-    let mut events = Events::new(page, events, report);
+    let mut events = Events::new(page, events, report, selection);
     events.hidelines = hidelines;
     pulldown_cmark::html::push_html(&mut out, events);
     out
@@ -70,17 +79,24 @@ struct Events<'p, 'e> {
     nodes: Walk<'e, std::slice::Iter<'p, Spanned<'e>>>,
     report: Option<&'p CheckReport>,
     hidelines: &'p BTreeMap<String, String>,
+    selection: Blocks,
 }
 
 static NO_HIDELINES: BTreeMap<String, String> = BTreeMap::new();
 
 impl<'p, 'e> Events<'p, 'e> {
-    fn new(page: &'p Page, events: &'p [Spanned<'e>], report: Option<&'p CheckReport>) -> Self {
+    fn new(
+        page: &'p Page,
+        events: &'p [Spanned<'e>],
+        report: Option<&'p CheckReport>,
+        selection: Blocks,
+    ) -> Self {
         Events {
             page,
             nodes: walk_parsed(events),
             report,
             hidelines: &NO_HIDELINES,
+            selection,
         }
     }
 
@@ -94,7 +110,7 @@ impl<'p, 'e> Events<'p, 'e> {
         let text = block.map(|b| b.text.as_str()).unwrap_or("");
         let rule = block.map_or(HideRule::None, |b| hide_rule(b, self.hidelines));
         let html = code_block_html_hiding(lang, text, rule);
-        match block.filter(|b| badges::has_check(b, self.report)) {
+        match block.filter(|b| badges::has_check(b, self.report, self.selection)) {
             Some(b) => {
                 let body = html.strip_suffix("</div>\n").unwrap_or(&html);
                 Some(format!(
@@ -224,7 +240,7 @@ mod tests {
         );
         let mut hidelines = BTreeMap::new();
         hidelines.insert("python".to_string(), "~".to_string());
-        let html = render_events_with(&p, &p.events(), None, &hidelines);
+        let html = render_events_with(&p, &p.events(), None, Blocks::All, &hidelines);
         let blocks: Vec<&str> = html.split("<div class=\"codeblock\"").skip(1).collect();
         assert_eq!(
             blocks[0].matches("class=\"boring\"").count(),

@@ -225,6 +225,12 @@ mod tests {
         assert_eq!(modified(&site.join("one.html")), one_before);
         let index = fs::read_to_string(site.join("searchindex.js")).unwrap();
         assert!(index.contains("\"zanzibar\""), "search index not updated");
+        let print = fs::read_to_string(site.join("print.html")).unwrap();
+        assert!(
+            print.contains("A zanzibar appears."),
+            "print.html not updated"
+        );
+        assert!(print.contains("<a href=\"#two\">two</a>"), "{print}");
     }
 
     #[test]

@@ -18,6 +18,8 @@ pub mod live;
 pub mod lock;
 pub mod nav;
 pub mod output;
+pub mod print;
+pub mod redirect;
 pub mod search;
 mod site;
 pub mod sitemap;
@@ -75,6 +77,7 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
     let link_warnings = links::validate(&book);
     files::require_additional_files(&book)?;
     let theme = Theme::load(&book.root)?;
+    site::check_site_paths(&book, &theme)?;
     let mut report_warning = None;
     let report = match report::report_path(
         args.checks.as_deref(),
@@ -87,7 +90,7 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
                 .pages
                 .iter()
                 .flat_map(|p| &p.blocks)
-                .filter(|b| b.is_checked());
+                .filter(|b| b.is_test(book.config.check.blocks));
             let (total, found) = checked.fold((0, 0), |(t, f), b| {
                 (t + 1, f + usize::from(report.get(b).is_some()))
             });
@@ -106,6 +109,7 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
         .iter()
         .cloned()
         .chain(link_warnings)
+        .chain(theme.warnings.iter().cloned())
         .chain(report_warning)
         .collect();
     if args.strict.unwrap_or(book.config.build.strict) && !warnings.is_empty() {
@@ -116,7 +120,7 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
     output::guard_dest(&dest, &book.root, &src)?;
     let staging = output::Staging::new(&dest)?;
     let out = output::SiteDir::new(staging.path());
-    let (search_index_bytes, terms, docs) = site::render_site(
+    let (search_index_bytes, terms, docs, contents) = site::render_site(
         &book,
         &theme,
         report.as_ref(),
@@ -143,6 +147,7 @@ pub(crate) fn build_keeping(args: &BuildOptions) -> Result<(BuildReport, Built)>
             report,
             docs,
             terms,
+            contents,
         },
     ))
 }

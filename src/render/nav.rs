@@ -7,9 +7,15 @@
 //! so the sidebar (repeated on every page) stays small and the build time
 //! grows linearly with the number of pages. A collapsed part then carries
 //! the URL of its first page.
+//!
+//! With `[output.html.fold] enable`, as in mdBook, a chapter's sections are
+//! folded unless the chapter is less than `level` deep (1 for a top-level
+//! chapter; level 0 folds every chapter), and the chapters leading to the
+//! current page are open; each chapter with sections has a toggle.
 
 use serde::Serialize;
 
+use crate::config::FoldConfig;
 use crate::paths::page_url;
 use crate::summary::{Chapter, Summary, SummaryItem};
 
@@ -36,6 +42,10 @@ pub struct NavItem {
     pub number: Option<String>,
     pub current: bool,
     pub active: bool,
+    /// Its sections can be folded (`[output.html.fold] enable`).
+    pub foldable: bool,
+    /// Its sections are shown (always, unless folding is on).
+    pub expanded: bool,
     pub children: Vec<NavItem>,
 }
 
@@ -52,10 +62,11 @@ pub struct Nav {
     /// Every non-draft chapter in reading order (the order of `Book::pages`).
     pub pages: Vec<NavLink>,
     collapse: bool,
+    fold: FoldConfig,
 }
 
 impl Nav {
-    pub fn new(summary: &Summary, numbered: bool) -> Nav {
+    pub fn new(summary: &Summary, numbered: bool, fold: &FoldConfig) -> Nav {
         let mut pages = Vec::new();
         let mut entries: Vec<Entry> = Vec::new();
         let mut part: Option<Entry> = None;
@@ -104,6 +115,7 @@ impl Nav {
             entries,
             pages,
             collapse: chapters > COLLAPSE_ABOVE,
+            fold: fold.clone(),
         }
     }
 
@@ -114,8 +126,9 @@ impl Nav {
             nav: &Nav,
             entries: &[Entry],
             current: Option<usize>,
-            collapse: bool,
+            depth: usize,
         ) -> Vec<NavItem> {
+            let collapse = nav.collapse;
             entries
                 .iter()
                 .map(|e| {
@@ -127,6 +140,16 @@ impl Nav {
                         "part" if !show => nav.pages.get(e.pages.start).map(|p| p.url.clone()),
                         _ => e.url.clone(),
                     };
+                    // A part holds top-level chapters: it adds no depth.
+                    let inner = if e.kind == "part" { depth } else { depth + 1 };
+                    let children = if show {
+                        walk(nav, &e.children, current, inner)
+                    } else {
+                        Vec::new()
+                    };
+                    let foldable = nav.fold.enable
+                        && e.kind == "chapter"
+                        && children.iter().any(|c| c.kind == "chapter");
                     NavItem {
                         kind: e.kind,
                         title: e.title.clone(),
@@ -134,16 +157,14 @@ impl Nav {
                         number: e.number.clone(),
                         current: is_current,
                         active,
-                        children: if show {
-                            walk(nav, &e.children, current, collapse)
-                        } else {
-                            Vec::new()
-                        },
+                        foldable,
+                        expanded: !foldable || depth < usize::from(nav.fold.level) || active,
+                        children,
                     }
                 })
                 .collect()
         }
-        walk(self, &self.entries, current, self.collapse)
+        walk(self, &self.entries, current, 0)
     }
 
     pub fn prev(&self, index: usize) -> Option<&NavLink> {
@@ -223,7 +244,7 @@ mod tests {
 
     #[test]
     fn tree_numbers_and_flags() {
-        let nav = Nav::new(&summary(), true);
+        let nav = Nav::new(&summary(), true, &FoldConfig::default());
         let urls: Vec<_> = nav.pages.iter().map(|p| p.url.as_str()).collect();
         assert_eq!(
             urls,
@@ -256,7 +277,7 @@ mod tests {
         }
         text.push_str("\n# Two\n\n- [Last](two/last.md)\n");
         let summary = crate::summary::parse(&text, Path::new("SUMMARY.md")).unwrap();
-        let nav = Nav::new(&summary, true);
+        let nav = Nav::new(&summary, true, &FoldConfig::default());
         let view = nav.view(Some(3)); // one/c1/s.md
         let one = &view[0];
         assert_eq!(one.children.len(), 200);
@@ -268,8 +289,38 @@ mod tests {
     }
 
     #[test]
+    fn fold_closes_sections_below_the_level_but_not_the_current_path() {
+        let text = "# S\n\n- [A](a.md)\n  - [A1](a/one.md)\n    - [A1x](a/one/x.md)\n- [B](b.md)\n  - [B1](b/one.md)\n- [C](c.md)\n";
+        let summary = crate::summary::parse(text, Path::new("SUMMARY.md")).unwrap();
+        let fold = |enable, level| FoldConfig { enable, level };
+        let flags = |item: &NavItem| (item.title.clone(), item.foldable, item.expanded);
+
+        let view = Nav::new(&summary, true, &fold(true, 0)).view(Some(4)); // b/one.md
+        assert_eq!(flags(&view[0]), ("A".into(), true, false));
+        assert_eq!(flags(&view[0].children[0]), ("A1".into(), true, false));
+        assert_eq!(
+            flags(&view[1]),
+            ("B".into(), true, true),
+            "on the current path"
+        );
+        assert_eq!(flags(&view[2]), ("C".into(), false, true), "no sections");
+        assert_eq!(
+            view[0].children[0].children.len(),
+            1,
+            "folded, still listed"
+        );
+
+        let view = Nav::new(&summary, true, &fold(true, 1)).view(None);
+        assert_eq!(flags(&view[0]), ("A".into(), true, true));
+        assert_eq!(flags(&view[0].children[0]), ("A1".into(), true, false));
+
+        let view = Nav::new(&summary, true, &fold(false, 0)).view(None);
+        assert!(view.iter().all(|i| !i.foldable && i.expanded));
+    }
+
+    #[test]
     fn numbers_can_be_hidden() {
-        let nav = Nav::new(&summary(), false);
+        let nav = Nav::new(&summary(), false, &FoldConfig::default());
         assert_eq!(nav.view(None)[1].children[0].number, None);
     }
 }

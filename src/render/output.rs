@@ -183,6 +183,33 @@ impl SiteDir {
         Ok(())
     }
 
+    /// Write `rel` (relative to the site) as `fill` writes it, without
+    /// holding the whole file in memory (a site being served still gets it
+    /// whole and atomically).
+    pub fn write_with(
+        &self,
+        rel: &Path,
+        fill: impl FnOnce(&mut dyn std::io::Write) -> Result<()>,
+    ) -> Result<()> {
+        use std::io::Write as _;
+        if self.atomic {
+            let mut data = Vec::new();
+            fill(&mut data)?;
+            return self.write(rel, &data);
+        }
+        let path = self.prepare(rel)?;
+        // A new file: an old one may be read-only or hard-linked elsewhere.
+        if let Err(e) = fs::remove_file(&path)
+            && e.kind() != std::io::ErrorKind::NotFound
+        {
+            return Err(Error::io(&path, e));
+        }
+        let file = fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+        fill(&mut out)?;
+        out.flush().map_err(|e| Error::io(&path, e))
+    }
+
     /// Copy the file `from` to `rel` (relative to the site).
     pub fn copy(&self, from: &Path, rel: &Path) -> Result<()> {
         let path = self.prepare(rel)?;
@@ -647,6 +674,33 @@ mod tests {
             assert_eq!(fs::read_to_string(dest.join("a.html")).unwrap(), text);
         }
         assert_eq!(fs::read_to_string(&backup).unwrap(), "one");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_streamed_file_is_new_so_a_hard_link_to_the_old_one_stays() {
+        let (_dir, root, _src) = setup();
+        let site = SiteDir::new(&root);
+        site.write(Path::new("p.html"), b"old").unwrap();
+        fs::hard_link(root.join("p.html"), root.join("kept.html")).unwrap();
+        site.write_with(Path::new("p.html"), |out| {
+            out.write_all(b"new, ")
+                .and_then(|()| out.write_all(b"in parts"))
+                .map_err(|e| Error::io(Path::new("p.html"), e))
+        })
+        .unwrap();
+        assert_eq!(
+            fs::read_to_string(root.join("p.html")).unwrap(),
+            "new, in parts"
+        );
+        assert_eq!(fs::read_to_string(root.join("kept.html")).unwrap(), "old");
+        let live = SiteDir::live(&root);
+        live.write_with(Path::new("q/r.html"), |out| {
+            out.write_all(b"whole")
+                .map_err(|e| Error::io(Path::new("r"), e))
+        })
+        .unwrap();
+        assert_eq!(fs::read_to_string(root.join("q/r.html")).unwrap(), "whole");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::context::{BookContext, Context, PageContext};
 use super::nav::{self, Nav};
 use super::output::SiteDir;
 use super::theme::{PAGE_TEMPLATE, Theme};
-use super::{badges, context, files, html, search, sitemap};
+use super::{badges, context, files, html, print, redirect, search, sitemap};
 use crate::book::Book;
 use crate::error::{Error, Result};
 use crate::markdown::Page;
@@ -27,6 +27,9 @@ pub(crate) struct Built {
     /// Each page's search docs, in reading order, and their terms.
     pub(crate) docs: Vec<Vec<search::Doc>>,
     pub(crate) terms: search::Terms,
+    /// Each page's content HTML, in reading order, for `print.html`
+    /// (empty when the print page is off).
+    pub(crate) contents: Vec<String>,
 }
 
 impl Built {
@@ -45,15 +48,20 @@ impl Built {
             self.report.as_ref(),
             out,
             live_reload,
-        );
+        )?;
         let mut fresh = Vec::new();
         for &i in indices {
-            fresh.push((i, site.page(i, &self.book.pages[i])?));
+            let (sections, content) = site.page(i, &self.book.pages[i])?;
+            if let Some(slot) = self.contents.get_mut(i) {
+                *slot = content;
+            }
+            fresh.push((i, sections));
         }
         if indices.contains(&0) {
             site.index_page()?;
         }
         site.status_page()?;
+        site.print_page(&self.contents)?;
         for (i, sections) in fresh {
             let docs = sections
                 .iter()
@@ -77,7 +85,47 @@ pub(super) struct Site<'a> {
     live_reload: Option<&'a str>,
     /// The docs-check report shown on the pages.
     pub(super) report: Option<&'a CheckReport>,
+    /// What `[output.html.redirect]` writes.
+    redirects: redirect::Plan,
+    /// Old fragments of pages that still exist: page URL -> the JSON map
+    /// for its script.
+    fragment_maps: std::collections::BTreeMap<String, String>,
 }
+
+/// What the redirects and the print page would write, checked against the
+/// book before anything is rendered: a redirect may not replace a page or
+/// another file of the site, and no page may render to `print.html` while
+/// the print page is on.
+pub(super) fn check_site_paths(book: &Book, theme: &Theme) -> Result<redirect::Plan> {
+    let urls: Vec<String> = book
+        .pages
+        .iter()
+        .map(|p| crate::paths::page_url(&p.rel))
+        .collect();
+    if book.config.output.html.print.enable
+        && let Some(page) = book
+            .pages
+            .iter()
+            .zip(&urls)
+            .find_map(|(p, u)| (u == print::PRINT_PAGE).then_some(p))
+    {
+        return Err(Error::input(
+            &page.path,
+            1,
+            format!(
+                "this page renders to `{}`, where the whole book is printed; rename the page, or set `[output.html.print] enable = false`",
+                print::PRINT_PAGE
+            ),
+        ));
+    }
+    let urls: Vec<&str> = urls.iter().map(String::as_str).collect();
+    redirect::plan(book, theme, &urls)
+}
+
+/// What [`render_site`] gives back: the size of the search index, the
+/// search docs of each page with their terms, and each page's content
+/// for the print page.
+pub(super) type Rendered = (usize, search::Terms, Vec<Vec<search::Doc>>, Vec<String>);
 
 /// Render the whole site into `out`; the size of the search index, and
 /// each page's search docs with their terms.
@@ -87,30 +135,34 @@ pub(super) fn render_site(
     report: Option<&CheckReport>,
     out: &SiteDir,
     live_reload: Option<&str>,
-) -> Result<(usize, search::Terms, Vec<Vec<search::Doc>>)> {
+) -> Result<Rendered> {
     let config = &book.config;
-    let site = Site::new(book, theme, report, out, live_reload);
+    let site = Site::new(book, theme, report, out, live_reload)?;
 
     // Pages are rendered in parallel a chunk at a time, and each chunk's
     // search sections become docs of term numbers at once, so that memory
     // holds the words of one chunk, not of the whole book.
     let mut terms = search::Terms::default();
     let mut docs = Vec::with_capacity(book.pages.len());
+    let mut contents = Vec::with_capacity(book.pages.len());
     let mut errors: Vec<Error> = Vec::new();
     for (c, chunk) in book.pages.chunks(RENDER_CHUNK).enumerate() {
-        let rendered: Vec<Result<Vec<search::Section>>> = chunk
+        let rendered: Vec<Result<(Vec<search::Section>, String)>> = chunk
             .par_iter()
             .enumerate()
             .map(|(j, page)| site.page(c * RENDER_CHUNK + j, page))
             .collect();
         for r in rendered {
             match r {
-                Ok(sections) => docs.push(
-                    sections
-                        .iter()
-                        .map(|s| search::Doc::new(s, &mut terms))
-                        .collect(),
-                ),
+                Ok((sections, content)) => {
+                    docs.push(
+                        sections
+                            .iter()
+                            .map(|s| search::Doc::new(s, &mut terms))
+                            .collect(),
+                    );
+                    contents.push(content);
+                }
                 Err(e) => {
                     if !errors.iter().any(|x| x.to_string() == e.to_string()) {
                         errors.push(e);
@@ -124,12 +176,19 @@ pub(super) fn render_site(
     site.index_page()?;
     site.not_found_page()?;
     site.status_page()?;
-    // The index is written while the other files are copied.
-    let (index, copied) = rayon::join(
-        || -> Result<usize> {
-            let index = search::index_js(&terms, docs.iter().flatten());
-            out.write(Path::new("searchindex.js"), index.as_bytes())?;
-            Ok(index.len())
+    redirect::write(book, theme, &site.redirects, out)?;
+    // The index and the print page are written while the other files are
+    // copied.
+    let ((index, printed), copied) = rayon::join(
+        || {
+            rayon::join(
+                || -> Result<usize> {
+                    let index = search::index_js(&terms, docs.iter().flatten());
+                    out.write(Path::new("searchindex.js"), index.as_bytes())?;
+                    Ok(index.len())
+                },
+                || site.print_page(&contents),
+            )
         },
         || -> Result<()> {
             files::assets(site.theme, out)?;
@@ -138,6 +197,7 @@ pub(super) fn render_site(
         },
     );
     let index_bytes = index?;
+    printed?;
     copied?;
     for file in config
         .output
@@ -158,7 +218,7 @@ pub(super) fn render_site(
     if let Some(cname) = &config.output.html.cname {
         out.write(Path::new("CNAME"), format!("{cname}\n").as_bytes())?;
     }
-    Ok((index_bytes, terms, docs))
+    Ok((index_bytes, terms, docs, contents))
 }
 
 impl<'a> Site<'a> {
@@ -168,43 +228,125 @@ impl<'a> Site<'a> {
         report: Option<&'a CheckReport>,
         out: &'a SiteDir,
         live_reload: Option<&'a str>,
-    ) -> Site<'a> {
-        Site {
+    ) -> Result<Site<'a>> {
+        let redirects = check_site_paths(book, theme)?;
+        let fragment_maps = redirects
+            .page_fragments
+            .iter()
+            .map(|(url, map)| (url.clone(), redirect::script_json(map)))
+            .collect();
+        Ok(Site {
             book,
             theme,
-            nav: Nav::new(&book.summary, !book.config.output.html.no_section_label),
-            book_ctx: BookContext::new(&book.config, book.title()),
+            redirects,
+            fragment_maps,
+            nav: Nav::new(
+                &book.summary,
+                !book.config.output.html.no_section_label,
+                &book.config.output.html.fold,
+            ),
+            book_ctx: BookContext {
+                favicon_svg: theme.favicon_svg,
+                favicon_png: theme.favicon_png,
+                ..BookContext::new(&book.config, book.title())
+            },
             generator: format!("guidebook {}", env!("CARGO_PKG_VERSION")),
             out,
             live_reload,
             report,
-        }
+        })
     }
 
-    /// Render and write the page at reading-order index `i`; its search sections.
-    fn page(&self, i: usize, page: &Page) -> Result<Vec<search::Section>> {
+    /// Render and write the page at reading-order index `i`; its search
+    /// sections, and its content for the print page (empty when that is off).
+    fn page(&self, i: usize, page: &Page) -> Result<(Vec<search::Section>, String)> {
         let link = &self.nav.pages[i];
         let events = page.events_with(self.book.config.render_options());
+        let hidelines = &self.book.config.output.html.code.hidelines;
+        let content = html::render_events_with(
+            page,
+            &events,
+            self.report,
+            self.book.config.check.blocks,
+            hidelines,
+        );
+        let kept = if self.book.config.output.html.print.enable {
+            content.clone()
+        } else {
+            String::new()
+        };
         // A `{{#title}}` names the page's <title>; the navigation keeps
         // SUMMARY.md's title, as in mdBook.
         let title = page.include_title.as_deref().unwrap_or(&link.title);
-        let html = self.render_page(page, &events, title, &link.url, Some(i), None)?;
+        let html = self.render_page(page, content, title, &link.url, Some(i), None)?;
         self.out.write(Path::new(&link.url), html.as_bytes())?;
         drop(html);
-        Ok(search::sections_of(
-            page,
-            &events,
-            &link.title,
-            &link.url,
-            &self.book.config.output.html.code.hidelines,
+        Ok((
+            search::sections_of(page, &events, &link.title, &link.url, hidelines),
+            kept,
         ))
     }
 
-    /// The full HTML of a page. `root` overrides the prefix to the site root.
+    /// `print.html` from the pages' `contents`, in reading order, when
+    /// `[output.html.print]` is on.
+    pub(super) fn print_page(&self, contents: &[String]) -> Result<()> {
+        let config = &self.book.config.output.html.print;
+        if !config.enable {
+            return Ok(());
+        }
+        let chapters: Vec<print::Chapter<'_>> = self
+            .nav
+            .pages
+            .iter()
+            .zip(contents)
+            .map(|(link, html)| print::Chapter {
+                url: &link.url,
+                title: &link.title,
+                html,
+            })
+            .collect();
+        // The template is rendered around a placeholder, and the book put
+        // in its place: the template engine would copy the whole book twice.
+        const SLOT: &str = "\u{1}guidebook-print-content\u{1}";
+        let frame = self.render_content(
+            PageContext {
+                title: &self.book_ctx.title,
+                url: print::PRINT_PAGE,
+                content: SLOT.to_string(),
+                toc: Vec::new(),
+                edit_url: None,
+                source_path: None,
+                is_404: false,
+                is_print: true,
+                fragment_map: None,
+                checks: None,
+            },
+            None,
+            None,
+        )?;
+        self.out.write_with(Path::new(print::PRINT_PAGE), |out| {
+            let write = |out: &mut dyn std::io::Write, text: &str| {
+                out.write_all(text.as_bytes())
+                    .map_err(|e| Error::io(Path::new(print::PRINT_PAGE), e))
+            };
+            match frame.split_once(SLOT) {
+                Some((head, tail)) => {
+                    write(out, head)?;
+                    print::print_into(&chapters, config.page_break, out)?;
+                    write(out, tail)
+                }
+                // A template that does not show the content.
+                None => write(out, &frame),
+            }
+        })
+    }
+
+    /// The full HTML of a page around its `content`. `root` overrides the
+    /// prefix to the site root.
     pub(super) fn render_page(
         &self,
         page: &Page,
-        events: &[crate::markdown::walk::Spanned<'_>],
+        content: String,
         title: &str,
         url: &str,
         index: Option<usize>,
@@ -216,24 +358,25 @@ impl<'a> Site<'a> {
         let checks = if is_404 {
             None
         } else {
-            badges::page_checks(&page.blocks, self.report)
+            badges::page_checks(&page.blocks, self.report, config.check.blocks)
         };
         self.render_content(
             PageContext {
                 title,
                 url,
-                content: html::render_events_with(
-                    page,
-                    events,
-                    self.report,
-                    &config.output.html.code.hidelines,
-                ),
+                content,
                 toc: context::toc(page),
                 edit_url: source_path
                     .as_deref()
                     .and_then(|p| context::edit_url(config, p)),
                 source_path,
                 is_404,
+                is_print: false,
+                fragment_map: if is_404 {
+                    None
+                } else {
+                    self.fragment_maps.get(url).cloned()
+                },
                 checks,
             },
             index,

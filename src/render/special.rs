@@ -32,9 +32,15 @@ impl Site<'_> {
             )
         } else {
             let page = &self.book.pages[0];
+            let events = page.events_with(self.book.config.render_options());
             self.render_page(
                 page,
-                &page.events_with(self.book.config.render_options()),
+                super::html::render_events(
+                    page,
+                    &events,
+                    self.report,
+                    self.book.config.check.blocks,
+                ),
                 &first.title,
                 &first.url,
                 Some(0),
@@ -45,7 +51,7 @@ impl Site<'_> {
     }
 
     /// `404.html`, from the `input-404` page (default `404.md`) when the book
-    /// has one. Its links start from the site URL when `site-url` is set.
+    /// has one. Its links start from the site URL (`site-url`, else `/`).
     pub(crate) fn not_found_page(&self) -> Result<()> {
         let config = &self.book.config;
         let name = config.output.html.input_404.as_deref().unwrap_or("404.md");
@@ -65,12 +71,17 @@ impl Site<'_> {
             Page::from_resolved(crate::source::preprocess(raw)?)?
         };
         let title = page.first_title().unwrap_or("Page not found").to_string();
+        // The 404 page is served for missing paths at any depth, so its
+        // links start from the site URL; without `site-url`, from `/`, as
+        // mdBook's do.
         let root = match &config.output.html.site_url {
-            Some(url) => format!("{}/", url.trim_end_matches('/')),
-            None => String::new(),
+            Some(url) => super::context::site_root(url),
+            None => "/".to_string(),
         };
         let events = page.events_with(self.book.config.render_options());
-        let html = self.render_page(&page, &events, &title, "404.html", None, Some(&root))?;
+        let content =
+            super::html::render_events(&page, &events, self.report, self.book.config.check.blocks);
+        let html = self.render_page(&page, content, &title, "404.html", None, Some(&root))?;
         self.out.write(Path::new("404.html"), html.as_bytes())
     }
 
@@ -87,7 +98,7 @@ impl Site<'_> {
             .iter()
             .zip(&self.nav.pages)
             .map(|(p, l)| (l.url.as_str(), l.title.as_str(), p.blocks.as_slice()));
-        let content = badges::status_table(pages, self.report);
+        let content = badges::status_table(pages, self.report, self.book.config.check.blocks);
         let toc: Vec<TocEntry<'_>> = Vec::new();
         let html = self.render_content(
             PageContext {
@@ -98,6 +109,8 @@ impl Site<'_> {
                 edit_url: None,
                 source_path: None,
                 is_404: false,
+                is_print: false,
+                fragment_map: None,
                 checks: None,
             },
             None,

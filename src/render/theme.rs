@@ -2,6 +2,11 @@
 //! `theme/` folder in the book root overriding it one by one. Templates
 //! (`*.html`) go into a minijinja environment; the other files (CSS, JS,
 //! fonts...) are copied into the site.
+//!
+//! An mdBook book's `theme/` holds mdBook's files (`index.hbs`, `book.js`,
+//! `css/chrome.css` ...), which guidebook's theme does not use: they are
+//! left out of the site and named in one warning. Its `favicon.svg` and
+//! `favicon.png` are used, as mdBook uses them.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -25,6 +30,44 @@ pub struct Theme {
     pub env: Environment<'static>,
     /// Files copied into the site: path relative to the site root -> bytes.
     pub assets: BTreeMap<String, Cow<'static, [u8]>>,
+    /// The book's `favicon.svg` / `favicon.png`, published at the site root.
+    pub favicon_svg: bool,
+    pub favicon_png: bool,
+    /// mdBook theme files of the book that are not used (one warning).
+    pub warnings: Vec<String>,
+}
+
+/// mdBook's theme files (mdBook 0.5) that guidebook's theme has no use for.
+const MDBOOK_THEME_FILES: &[&str] = &[
+    "book.js",
+    "highlight.js",
+    "clipboard.min.js",
+    "highlight.css",
+    "tomorrow-night.css",
+    "ayu-highlight.css",
+    "css/chrome.css",
+    "css/general.css",
+    "css/print.css",
+    "css/variables.css",
+    "elasticlunr.min.js",
+    "mark.min.js",
+    "searcher.js",
+    "ace.js",
+    "editor.js",
+    "mode-rust.js",
+    "theme-dawn.js",
+    "theme-tomorrow_night.js",
+];
+
+/// mdBook theme folders whose every file is mdBook's.
+const MDBOOK_THEME_FOLDERS: &[&str] = &["fonts/", "FontAwesome/"];
+
+/// Is `name` (relative to `theme/`) a file of mdBook's theme that
+/// guidebook does not use? Any `.hbs` file is an mdBook template.
+fn is_unused_mdbook_file(name: &str) -> bool {
+    name.ends_with(".hbs")
+        || MDBOOK_THEME_FILES.contains(&name)
+        || MDBOOK_THEME_FOLDERS.iter().any(|f| name.starts_with(f))
 }
 
 impl Theme {
@@ -40,6 +83,8 @@ impl Theme {
             }
         }
         let local = book_root.join("theme");
+        let mut unused: Vec<String> = Vec::new();
+        let mut favicon = (false, false);
         if local.is_dir() {
             for entry in walkdir::WalkDir::new(&local)
                 .into_iter()
@@ -53,6 +98,16 @@ impl Theme {
                 if name == "README.md" {
                     continue;
                 }
+                if is_unused_mdbook_file(&name) {
+                    let folder = MDBOOK_THEME_FOLDERS.iter().find(|f| name.starts_with(*f));
+                    let shown = folder.map_or(name.clone(), |f| f.to_string());
+                    if !unused.contains(&shown) {
+                        unused.push(shown);
+                    }
+                    continue;
+                }
+                favicon.0 |= name == "favicon.svg";
+                favicon.1 |= name == "favicon.png";
                 let data = std::fs::read(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
                 files.insert(name, Cow::Owned(data));
             }
@@ -101,7 +156,23 @@ impl Theme {
                 "the theme has no `{PAGE_TEMPLATE}` template"
             )));
         }
-        Ok(Theme { env, assets })
+        unused.sort();
+        let warnings = if unused.is_empty() {
+            Vec::new()
+        } else {
+            let shown = crate::paths::display_path(&local).display().to_string();
+            vec![format!(
+                "{shown}/: mdBook theme files guidebook does not use, left out of the site: {} (guidebook's templates are page.html and redirect.html; see the theme's README)",
+                unused.join(", ")
+            )]
+        };
+        Ok(Theme {
+            env,
+            assets,
+            favicon_svg: favicon.0,
+            favicon_png: favicon.1,
+            warnings,
+        })
     }
 
     /// Render template `name` with `context`.
@@ -168,6 +239,55 @@ mod tests {
         assert_eq!(html, "<p>&lt;T&gt;</p>");
         assert!(theme.assets.contains_key("css/extra.css"));
         assert!(theme.assets.keys().any(|k| k.starts_with("js/")));
+    }
+
+    #[test]
+    fn mdbook_theme_files_are_named_once_and_left_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme_dir = dir.path().join("theme");
+        for file in [
+            "index.hbs",
+            "head.hbs",
+            "book.js",
+            "css/chrome.css",
+            "css/extra.css",
+            "fonts/fonts.css",
+            "fonts/open-sans.woff2",
+            "favicon.svg",
+        ] {
+            let path = theme_dir.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "x").unwrap();
+        }
+        let theme = Theme::load(dir.path()).unwrap();
+        assert_eq!(theme.warnings.len(), 1, "{:?}", theme.warnings);
+        let shown = crate::paths::display_path(&theme_dir).display().to_string();
+        let w = &theme.warnings[0];
+        assert!(
+            w.starts_with(&format!("{shown}/: mdBook theme files guidebook does not use, left out of the site: book.js, css/chrome.css, fonts/, head.hbs, index.hbs (")),
+            "{w}"
+        );
+        for name in [
+            "book.js",
+            "css/chrome.css",
+            "fonts/",
+            "head.hbs",
+            "index.hbs",
+        ] {
+            assert_eq!(w.matches(name).count(), 1, "{name}: {w}");
+        }
+        assert!(!w.contains("extra.css") && !w.contains("favicon"), "{w}");
+        for name in ["index.hbs", "book.js", "css/chrome.css", "fonts/fonts.css"] {
+            assert!(!theme.assets.contains_key(name), "{name} published");
+        }
+        assert!(theme.assets.contains_key("css/extra.css"));
+        assert!(theme.favicon_svg && !theme.favicon_png);
+        assert!(
+            Theme::load(tempfile::tempdir().unwrap().path())
+                .unwrap()
+                .warnings
+                .is_empty()
+        );
     }
 
     #[test]

@@ -28,10 +28,11 @@ pub fn render(report: &Report) -> String {
                 Some(code) => code.to_string(),
                 None => "none (timed out)".into(),
             };
-            out.push_str(&format!(
-                "  exit code: {exit} (expected {})\n",
-                c.expected_exit
-            ));
+            let expected = c
+                .expected_status
+                .clone()
+                .unwrap_or_else(|| c.expected_exit.to_string());
+            out.push_str(&format!("  exit code: {exit} (expected {expected})\n"));
             if let Some(d) = &c.diff {
                 out.push_str("  output differs:\n");
                 for line in d.lines() {

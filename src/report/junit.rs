@@ -158,17 +158,9 @@ mod tests {
         let mut failed = block(Status::Failed);
         failed.message = Some("exit code 1, expected 0".into());
         failed.commands.push(CommandResult {
-            line: 4,
-            command: "false <&\x1b".into(),
-            exit_code: Some(1),
-            expected_exit: 0,
             duration_ms: 1,
-            status: Status::Failed,
-            diff: None,
             output: Some("boom\n".into()),
-            output_dropped: 0,
-            actual: None,
-            expected_lines: None,
+            ..CommandResult::failed(4, "false <&\x1b", Some(1))
         });
         let mut skipped = block(Status::Skipped);
         skipped.reason = Some("needs nix".into());

@@ -287,6 +287,10 @@ pub struct CommandResult {
     pub exit_code: Option<i32>,
     #[serde(default)]
     pub expected_exit: i32,
+    /// A status no single code names (trycmd's `? failed`, `?
+    /// interrupted`): what `expected_exit` only approximates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_status: Option<String>,
     #[serde(default)]
     pub duration_ms: u64,
     pub status: Status,
@@ -303,9 +307,34 @@ pub struct CommandResult {
     /// (what `--bless` writes).
     #[serde(skip)]
     pub actual: Option<Vec<String>>,
+    /// The output's last line has no newline (for `--bless`'s `(no-eol)`).
+    #[serde(skip)]
+    pub no_eol: bool,
     /// Lines of the block holding the expected output (for `--bless`).
     #[serde(skip)]
     pub expected_lines: Option<std::ops::Range<usize>>,
+}
+
+impl CommandResult {
+    /// A command at `line` that failed with `exit_code` (`None`: timed
+    /// out) where 0 was expected; the rest empty.
+    pub fn failed(line: usize, command: impl Into<String>, exit_code: Option<i32>) -> Self {
+        CommandResult {
+            line,
+            command: command.into(),
+            exit_code,
+            expected_exit: 0,
+            expected_status: None,
+            duration_ms: 0,
+            status: Status::Failed,
+            diff: None,
+            output: None,
+            output_dropped: 0,
+            actual: None,
+            no_eol: false,
+            expected_lines: None,
+        }
+    }
 }
 
 fn is_zero(n: &u64) -> bool {

@@ -19,6 +19,16 @@ pub fn normalize(bytes: &[u8]) -> Vec<String> {
     lines
 }
 
+/// Does the output end in a line without a newline (not counting a last
+/// line that normalizes to nothing)?
+pub fn ends_without_newline(bytes: &[u8]) -> bool {
+    let last = bytes
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(bytes, |i| &bytes[i + 1..]);
+    !normalize(last).is_empty()
+}
+
 /// `s` with every control character except newline and tab shown as an
 /// escape (`\x1b`, `\x07`, `\r` ...), so a block's output cannot move the
 /// cursor, set a title or clear the screen of whoever reads the report.

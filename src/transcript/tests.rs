@@ -5,20 +5,28 @@ use super::output::{escape_control, normalize as normalize_output};
 use super::{Rules, parse};
 
 fn matches(expected: &[String], actual: &[String]) -> bool {
-    super::matches(&Rules::default().expectations(expected), actual)
+    super::matches(&Rules::default().expectations(expected).unwrap(), actual)
 }
 
 fn blessed_lines(expected: &[String], actual: &[String]) -> Vec<String> {
     let rules = Rules::default();
-    super::blessed_lines(&rules, &rules.expectations(expected), actual)
+    super::blessed_lines(
+        &rules,
+        &rules.expectations(expected).unwrap(),
+        actual,
+        false,
+    )
 }
 
 fn line_matches(pattern: &str, line: &str) -> bool {
-    Rules::default().expectation(pattern).matches_line(line)
+    Rules::default()
+        .expectation(pattern)
+        .unwrap()
+        .matches_line(line)
 }
 
 fn diff(expected: &[String], actual: &[String]) -> String {
-    super::diff(&Rules::default().expectations(expected), actual)
+    super::diff(&Rules::default().expectations(expected).unwrap(), actual)
 }
 
 #[test]
@@ -184,4 +192,126 @@ fn diff_is_unified() {
     assert!(d.contains("+++ actual"), "{d}");
     assert!(d.contains("-hello"), "{d}");
     assert!(d.contains("+goodbye"), "{d}");
+}
+
+#[test]
+fn status_lines_follow_their_command() {
+    use super::Status;
+    let cmds = parse(
+        "$ false\n? failed\n$ x\n? 2\nout\n$ y\n? skipped\n$ z\n? interrupted\n$ w\n? success\n$ v\n",
+        1,
+    )
+    .unwrap();
+    let status: Vec<Option<Status>> = cmds.iter().map(|c| c.status).collect();
+    assert_eq!(
+        status,
+        [
+            Some(Status::Failed),
+            Some(Status::Code(2)),
+            Some(Status::Skipped),
+            Some(Status::Interrupted),
+            Some(Status::Code(0)),
+            None
+        ]
+    );
+    // The status line is not expected output.
+    assert_eq!(cmds[1].written, s(&["out"]));
+    assert_eq!(cmds[1].expected_lines, 4..5);
+    assert!(Status::Failed.accepts(Some(1)) && !Status::Failed.accepts(Some(0)));
+    assert!(
+        !Status::Failed.accepts(None),
+        "a timeout is no failure status"
+    );
+    assert!(Status::Interrupted.accepts(Some(130)) && !Status::Interrupted.accepts(Some(1)));
+    let e = parse("$ a\n? 256\n", 3).unwrap_err();
+    assert_eq!(e.0, 5);
+    assert!(parse("$ a\n? nope\n", 1).is_err());
+    // Later in the output, a `? ` line is output.
+    assert_eq!(
+        parse("$ a\nx\n? 1\n", 1).unwrap()[0].written,
+        s(&["x", "? 1"])
+    );
+}
+
+#[test]
+fn continuation_lines_are_bash_prompts_or_trycmd_arguments() {
+    use super::{Dialect, Rules, parse::parse_with};
+    let text = "$ echo one\n> two\none two\n$ cat <<EOF\n> a\n>\n> EOF\na\n\n$ echo 'x\n> y'\n$ echo a \\\n> b\n";
+    let trycmd = parse_with(&Rules::default(), Dialect::Trycmd, text, 1).unwrap();
+    let commands: Vec<&str> = trycmd.iter().map(|c| c.command.as_str()).collect();
+    assert_eq!(
+        commands,
+        [
+            "echo one two",
+            "cat <<EOF\na\n\nEOF",
+            "echo 'x\ny'",
+            "echo a \\\nb"
+        ]
+    );
+    assert_eq!(trycmd[0].written, s(&["one two"]));
+    // In a console block, a `> ` line where bash would not prompt is
+    // output: diff's `>` lines.
+    let bash = parse(text, 1).unwrap();
+    let commands: Vec<&str> = bash.iter().map(|c| c.command.as_str()).collect();
+    assert_eq!(
+        commands,
+        [
+            "echo one",
+            "cat <<EOF\na\n\nEOF",
+            "echo 'x\ny'",
+            "echo a \\\nb"
+        ]
+    );
+    assert_eq!(bash[0].written, s(&["> two", "one two"]));
+    assert_eq!(
+        parse("$ diff a b | grep '^>'\n> \"helper\"\n", 1).unwrap()[0].written,
+        s(&["> \"helper\""])
+    );
+    // After output, a `> ` line is output in either dialect.
+    let after = parse_with(&Rules::default(), Dialect::Trycmd, "$ d\nx\n> y\n", 1).unwrap();
+    assert_eq!(after[0].written, s(&["x", "> y"]));
+}
+
+#[test]
+fn no_eol_marks_the_last_line_only() {
+    let rules = Rules::default();
+    let e = rules.expectations(&["a", "b [..] (no-eol)"]).unwrap();
+    assert!(e[1].is_no_eol() && e[1].matches_line("b x"));
+    assert!(super::ends_as_expected(&e, true));
+    assert!(!super::ends_as_expected(&e, false));
+    // Without the mark, a missing newline is no error.
+    let plain = rules.expectations(&["a"]).unwrap();
+    assert!(super::ends_as_expected(&plain, true) && super::ends_as_expected(&plain, false));
+    for bad in [
+        &["a (no-eol)", "b"][..],
+        &["... (no-eol)"][..],
+        &["(unordered)", "a (no-eol)", "(end)"][..],
+    ] {
+        assert!(rules.expectations(bad).is_err(), "{bad:?}");
+    }
+    assert!(super::output::ends_without_newline(b"a\nb"));
+    assert!(!super::output::ends_without_newline(b"a\nb\n"));
+    assert!(!super::output::ends_without_newline(b"a\n  "));
+    assert!(!super::output::ends_without_newline(b""));
+}
+
+#[test]
+fn bless_marks_and_unmarks_a_missing_newline() {
+    let rules = Rules::default();
+    let bless = |expected: &[&str], actual: &[&str], no_eol: bool| {
+        super::blessed_lines(
+            &rules,
+            &rules.expectations(expected).unwrap(),
+            &s(actual),
+            no_eol,
+        )
+    };
+    assert_eq!(bless(&["old"], &["x"], true), s(&["x (no-eol)"]));
+    assert_eq!(bless(&["x (no-eol)"], &["x"], false), s(&["x"]));
+    assert_eq!(
+        bless(&["a", "v[..] (no-eol)"], &["a", "v2"], true),
+        s(&["a", "v[..] (no-eol)"])
+    );
+    // A last `...` or group stays as it is.
+    assert_eq!(bless(&["a", "..."], &["a", "b"], true), s(&["a", "..."]));
 }

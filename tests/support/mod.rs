@@ -26,18 +26,54 @@ pub fn nix_config() -> String {
     )
 }
 
-/// The mdBook binary to compare with: `mdbook` on PATH, else the
-/// workplace's `../tools/bin/mdbook` beside this repository. mdBook is no
-/// prerequisite of the tests (CI included): without it, those tests say
-/// so and pass.
+/// The mdBook binary to compare with: `$MDBOOK`, else `mdbook` on PATH.
+/// mdBook is no prerequisite of the tests (CI included): without it, those
+/// tests say so and pass.
 pub fn mdbook() -> Option<std::path::PathBuf> {
-    let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join("mdbook"))
-            .find(|p| p.is_file())
-    });
-    on_path.or_else(|| {
-        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tools/bin/mdbook");
-        p.is_file().then_some(p)
-    })
+    if let Some(p) = std::env::var_os("MDBOOK") {
+        return Some(p.into());
+    }
+    let paths = std::env::var_os("PATH")?;
+    std::env::split_paths(&paths)
+        .map(|p| p.join("mdbook"))
+        .find(|p| p.is_file())
+}
+
+/// Can bubblewrap make namespaces here? Without it: print why the tests
+/// that need it (`purpose`) are skipped and return false; in CI
+/// (`CI=true`) panic instead.
+pub fn have_jail(purpose: &str) -> bool {
+    use std::process::{Command, Stdio};
+    let ok = Command::new("bwrap")
+        .args(["--unshare-pid", "--unshare-net", "--ro-bind", "/", "/"])
+        .args(["--proc", "/proc", "--dev", "/dev", "true"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        let why = format!("bubblewrap (`bwrap`) cannot make namespaces here: {purpose}");
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("{why}");
+        }
+        eprintln!("skipping: {why}");
+    }
+    ok
+}
+
+/// What a finished binary did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<std::process::Output> for Run {
+    fn from(out: std::process::Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
 }

@@ -55,17 +55,9 @@ pub fn flake_result(
         return base;
     }
     base.commands = vec![CommandResult {
-        line: base.line,
-        command: e.command,
-        exit_code: e.exit_code,
-        expected_exit: 0,
         duration_ms,
-        status: Status::Failed,
-        diff: None,
         output: Some(e.stderr),
-        output_dropped: 0,
-        actual: None,
-        expected_lines: None,
+        ..CommandResult::failed(base.line, e.command, e.exit_code)
     }];
     base
 }

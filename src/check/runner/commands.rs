@@ -12,7 +12,7 @@ use crate::check::session::{self, HostBash, Mode, Outcome, Session, ShellLaunche
 use crate::check::settings::Settings;
 use crate::markdown::codeblock::{BlockKind, CodeBlock};
 use crate::report::{BlockResult, CommandResult, Status};
-use crate::transcript::{self, Expectation};
+use crate::transcript::{self, Compared, Expectation, Redactions, Status as Exit};
 
 /// One command of a block, with what it must do.
 pub struct Step {
@@ -20,11 +20,13 @@ pub struct Step {
     pub line: usize,
     pub mode: Mode,
     pub text: String,
-    /// The expected output; empty: not compared.
-    pub expected: Vec<Expectation>,
+    /// The expected output (`None`: not compared, a script); a transcript's
+    /// command without expected lines must print nothing.
+    pub expected: Option<Vec<Expectation>>,
     /// The block's lines holding the expected output (console), for bless.
     pub expected_lines: Option<Range<usize>>,
-    pub expected_exit: i32,
+    /// What it must exit with.
+    pub exit: Exit,
 }
 
 /// Run `steps` of `block` in the session `route` names, all within the
@@ -51,6 +53,7 @@ pub fn run(
             (l, &mut launcher_session)
         }
     };
+    let root = page.sandbox.path().to_string_lossy().into_owned();
     let started = Instant::now();
     let deadline = started + Duration::from_secs(timeout);
     let mut commands = Vec::new();
@@ -71,12 +74,14 @@ pub fn run(
             }
         }
         let s = session.as_mut().expect("session started");
+        let cwd = s.cwd().map(|p| p.to_string_lossy().into_owned());
+        let redactions = settings.redactions.of_command(&root, cwd.as_deref());
         let outcome = s.run(step.mode, &step.text, deadline, &mut page.jail, network);
         if !s.is_alive() {
             *session = None;
         }
-        let (cmd, failure) = judge(&step, &outcome, timeout);
-        let exit_ok = cmd.exit_code == Some(step.expected_exit);
+        let (cmd, failure) = judge(&step, &outcome, timeout, &redactions);
+        let exit_ok = step.exit.accepts(cmd.exit_code);
         if message.is_none() {
             message = failure;
         }
@@ -104,10 +109,19 @@ pub fn run(
 
 /// The result of one step from its outcome, and the block's message when
 /// it failed.
-fn judge(step: &Step, outcome: &Outcome, timeout: u64) -> (CommandResult, Option<String>) {
-    let actual = transcript::output::normalize(&outcome.output.tail);
-    let exit_ok = outcome.exit_code == Some(step.expected_exit);
-    let output_ok = step.expected.is_empty() || transcript::matches(&step.expected, &actual);
+fn judge(
+    step: &Step,
+    outcome: &Outcome,
+    timeout: u64,
+    redactions: &[Redactions; 2],
+) -> (CommandResult, Option<String>) {
+    // A script's output is not compared.
+    let compared = step
+        .expected
+        .as_ref()
+        .map(|e| transcript::compare(e, &outcome.output.tail, redactions));
+    let exit_ok = step.exit.accepts(outcome.exit_code);
+    let output_ok = compared.as_ref().is_none_or(Compared::ok);
     let status = if exit_ok && output_ok {
         Status::Passed
     } else {
@@ -117,13 +131,24 @@ fn judge(step: &Step, outcome: &Outcome, timeout: u64) -> (CommandResult, Option
         line: step.line,
         command: step.text.trim_end().to_string(),
         exit_code: outcome.exit_code,
-        expected_exit: step.expected_exit,
+        // The report holds a number: a failure reads as 1, a signal as
+        // 130 (SIGINT); the message names the status as written.
+        expected_exit: match step.exit {
+            Exit::Code(c) => c,
+            Exit::Failed => 1,
+            Exit::Interrupted | Exit::Skipped => 130,
+        },
+        expected_status: match step.exit {
+            Exit::Code(_) => None,
+            other => Some(other.describe()),
+        },
         duration_ms: outcome.duration.as_millis() as u64,
         status,
         diff: None,
         output: None,
         output_dropped: 0,
         actual: None,
+        no_eol: compared.as_ref().is_some_and(|c| c.no_eol),
         expected_lines: None,
     };
     if status == Status::Passed {
@@ -131,8 +156,13 @@ fn judge(step: &Step, outcome: &Outcome, timeout: u64) -> (CommandResult, Option
     }
     cmd.output = Some(outcome.output.text());
     cmd.output_dropped = outcome.output.dropped;
-    if !output_ok {
-        let mut diff = transcript::diff(&step.expected, &actual);
+    if let (Some(expected), Some(c)) = (&step.expected, compared.filter(|c| !c.ok())) {
+        let mut diff = transcript::diff(expected, &c.actual);
+        if !c.end_ok {
+            diff.push_str(
+                "(the output ends with a newline; its last expected line says (no-eol))\n",
+            );
+        }
         if outcome.output.dropped > 0 {
             diff.push_str(&format!(
                 "(the first {} bytes of output were dropped; only the last {} KiB are kept)\n",
@@ -142,7 +172,7 @@ fn judge(step: &Step, outcome: &Outcome, timeout: u64) -> (CommandResult, Option
         }
         cmd.diff = Some(diff);
         if exit_ok {
-            cmd.actual = Some(actual);
+            cmd.actual = Some(c.actual);
             cmd.expected_lines = step.expected_lines.clone();
         }
     }
@@ -152,7 +182,7 @@ fn judge(step: &Step, outcome: &Outcome, timeout: u64) -> (CommandResult, Option
         format!(
             "exit code {}, expected {}",
             outcome.exit_code.map_or("none".into(), |c| c.to_string()),
-            step.expected_exit
+            step.exit.describe()
         )
     } else {
         "output differs from the expected output".into()

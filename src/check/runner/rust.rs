@@ -61,17 +61,8 @@ impl BlockRunner for RustRunner {
             Some(r)
         };
         let command = |line: usize, what: &str, exit: Option<i32>, expected: i32| CommandResult {
-            line,
-            command: what.into(),
-            exit_code: exit,
             expected_exit: expected,
-            duration_ms: 0,
-            status: Status::Failed,
-            diff: None,
-            output: None,
-            output_dropped: 0,
-            actual: None,
-            expected_lines: None,
+            ..CommandResult::failed(line, what, exit)
         };
         match built {
             None => done(failed(block, kind, "the block was not compiled".into())),

@@ -19,9 +19,9 @@ impl ScriptRunner {
             line: block.origin.line + 1,
             mode: Mode::Script,
             text: block.text.clone(),
-            expected: Vec::new(),
+            expected: None,
             expected_lines: None,
-            expected_exit: block.annotations.exit.unwrap_or(0),
+            exit: crate::transcript::Status::Code(block.annotations.exit.unwrap_or(0)),
         }]
     }
 }

@@ -35,13 +35,14 @@ impl Site<'_> {
             let events = page.events_with(self.book.config.render_options());
             self.render_page(
                 page,
-                super::html::render_events(
+                super::html::render_events_with(
                     page,
                     &events,
                     self.report,
                     self.book.config.check.blocks,
+                    &self.book.config.output.html.code.hidelines,
                 ),
-                &first.title,
+                page.include_title.as_deref().unwrap_or(&first.title),
                 &first.url,
                 Some(0),
                 None,
@@ -79,8 +80,13 @@ impl Site<'_> {
             None => "/".to_string(),
         };
         let events = page.events_with(self.book.config.render_options());
-        let content =
-            super::html::render_events(&page, &events, self.report, self.book.config.check.blocks);
+        let content = super::html::render_events_with(
+            &page,
+            &events,
+            self.report,
+            self.book.config.check.blocks,
+            &self.book.config.output.html.code.hidelines,
+        );
         let html = self.render_page(&page, content, &title, "404.html", None, Some(&root))?;
         self.out.write(Path::new("404.html"), html.as_bytes())
     }

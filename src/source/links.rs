@@ -23,8 +23,11 @@
 //! Unlike mdBook, which logs and goes on, a file that is missing, a range
 //! outside the file or an anchor that is not there is an input error at
 //! the directive's file and line. The checker runs strangers' books, so
-//! only files inside the book root are read: an absolute path, a `..` that
-//! leaves the root, or a symlink leading out of it, is an error too.
+//! only files inside the book are read: the git work tree holding the book
+//! root (books include their repository's examples: mdBook's own guide
+//! reads `../../../examples/`), or the book root when it is in none. An
+//! absolute path, a `..` that leaves that folder, or a symlink leading out
+//! of it, is an error too.
 
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -194,6 +197,20 @@ pub struct Extras {
     pub warnings: Warnings,
 }
 
+/// The folder includes may read from, as shown and resolved: the nearest
+/// folder at or above the book root `root` (resolved: `real`) holding a
+/// `.git`, else the book root.
+fn include_root(root: &Path, real: &Path) -> (PathBuf, PathBuf) {
+    let mut shown = root.to_path_buf();
+    for folder in real.ancestors() {
+        if folder.join(".git").exists() {
+            return (normalize(&shown), folder.to_path_buf());
+        }
+        shown.push("..");
+    }
+    (root.to_path_buf(), real.to_path_buf())
+}
+
 /// Expands the directives of one page.
 pub struct Expander {
     /// The book root, as given and resolved; `None` where no file may be
@@ -206,12 +223,13 @@ pub struct Expander {
 }
 
 impl Expander {
-    /// An expander reading files inside the book at `root`.
+    /// An expander reading files inside the book at `root` (see the
+    /// module's documentation for which folder that is).
     pub fn new(root: Option<&Path>) -> Result<Expander> {
         let root = match root {
             Some(root) => {
                 let real = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
-                Some((root.to_path_buf(), real))
+                Some(include_root(root, &real))
             }
             None => None,
         };
@@ -355,13 +373,14 @@ impl Expander {
         }
         let dir = file.parent().unwrap_or(Path::new(""));
         let shown = display_path(&dir.join(path));
-        let lexical = normalize(&shown);
-        let inside = lexical
-            .strip_prefix(normalize(root))
+        // Compared as absolute paths: a relative root climbs with `..`.
+        let absolute = |p: &Path| normalize(&std::path::absolute(p).unwrap_or_else(|_| p.into()));
+        let inside = absolute(&shown)
+            .strip_prefix(absolute(root))
             .is_ok_and(|rest| !rest.starts_with(".."));
         if !inside {
             return Err(err(format!(
-                "`{written}`: `{}` is outside the book (`{}`); only files inside the book root are included",
+                "`{written}`: `{}` is outside the book (`{}`); only files inside the book (its git work tree, or the book root outside one) are included",
                 shown.display(),
                 display_path(root).display()
             )));
@@ -378,7 +397,7 @@ impl Expander {
         };
         if !real.starts_with(real_root) {
             return Err(err(format!(
-                "`{written}`: `{}` leads to `{}`, outside the book (`{}`); only files inside the book root are included",
+                "`{written}`: `{}` leads to `{}`, outside the book (`{}`); only files inside the book (its git work tree, or the book root outside one) are included",
                 shown.display(),
                 real.display(),
                 display_path(root).display()

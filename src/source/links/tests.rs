@@ -305,3 +305,27 @@ fn a_symlink_out_of_the_book_is_refused() {
     );
     let _ = Path::new("");
 }
+
+#[test]
+fn files_of_the_books_repository_may_be_included() {
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::create_dir(repo.path().join(".git")).unwrap();
+    std::fs::create_dir_all(repo.path().join("examples")).unwrap();
+    std::fs::write(repo.path().join("examples/x.rs"), "fn x() {}\n").unwrap();
+    let book = repo.path().join("guide");
+    std::fs::create_dir_all(book.join("src/sub")).unwrap();
+    let file = book.join("src/sub/p.md");
+    let mut ex = Expander::new(Some(&book)).unwrap();
+    let input = Mapped::of_file(&file, "{{#include ../../../examples/x.rs}}\n".into());
+    assert_eq!(ex.expand(&input, &file, 0).unwrap().text, "fn x() {}\n");
+    // Above the work tree is still outside.
+    let input = Mapped::of_file(&file, "{{#include ../../../../x.rs}}\n".into());
+    let e = ex.expand(&input, &file, 0).unwrap_err().to_string();
+    assert!(e.contains("is outside the book"), "{e}");
+    // Without a work tree, the book root is the limit.
+    std::fs::remove_dir(repo.path().join(".git")).unwrap();
+    let mut ex = Expander::new(Some(&book)).unwrap();
+    let input = Mapped::of_file(&file, "{{#include ../../../examples/x.rs}}\n".into());
+    let e = ex.expand(&input, &file, 0).unwrap_err().to_string();
+    assert!(e.contains("is outside the book"), "{e}");
+}

@@ -86,9 +86,9 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 fn strict_message(warnings: &[String]) -> String {
     let mut out: String = warnings.iter().map(|w| format!("warning: {w}\n")).collect();
     out.push_str(&format!(
-        "the build is strict (--strict or [build] strict = true): {} warning{} fail it; nothing was written and the previous site is kept",
-        warnings.len(),
-        if warnings.len() == 1 { "" } else { "s" }
+        "the build is strict (--strict or [build] strict = true): {} fail{} it; nothing was written and the previous site is kept",
+        if warnings.len() == 1 { "1 warning".to_string() } else { format!("{} warnings", warnings.len()) },
+        if warnings.len() == 1 { "s" } else { "" }
     ));
     out
 }

@@ -20,9 +20,11 @@
 //! line (a list's indentation, a quote's `> `), every further line of the
 //! included text starts with that text too, as in mdBook 0.5.
 //!
-//! Unlike mdBook, which logs and goes on, a file that is missing, a range
-//! outside the file or an anchor that is not there is an input error at
-//! the directive's file and line. The checker runs strangers' books, so
+//! Unlike mdBook, which logs and goes on, a file that is missing or an
+//! anchor that is not there is an input error at the directive's file and
+//! line. A range past the file's end (nothing included) and includes
+//! nested past the limit (left as written) are warnings, as mdBook goes on
+//! with both. The checker runs strangers' books, so
 //! only files inside the book are read: the git work tree holding the book
 //! root (books include their repository's examples: mdBook's own guide
 //! reads `../../../examples/`), or the book root when it is in none. An
@@ -294,8 +296,7 @@ impl Expander {
                 let (shown, whole) = self.read(file, path, written, at)?;
                 let piece = match sel {
                     Selection::Lines(start, end) => {
-                        let (a, b) =
-                            line_range(&whole, *start, *end, written, &shown).map_err(err)?;
+                        let (a, b) = self.line_range(&whole, *start, *end, written, &shown, at)?;
                         take(&whole, (a..b).map(|i| (i, false)))
                     }
                     Selection::Anchor(name) => {
@@ -309,8 +310,7 @@ impl Expander {
                 let (shown, whole) = self.read(file, path, written, at)?;
                 let lines = match sel {
                     Selection::Lines(start, end) => {
-                        let (a, b) =
-                            line_range(&whole, *start, *end, written, &shown).map_err(err)?;
+                        let (a, b) = self.line_range(&whole, *start, *end, written, &shown, at)?;
                         let n = lines_of(&whole.text).len();
                         (0..n).map(|i| (i, !(a..b).contains(&i))).collect()
                     }
@@ -343,12 +343,52 @@ impl Expander {
             }
         };
         if depth >= MAX_DEPTH {
-            return Err(err(format!(
-                "`{written}`: includes nest more than {MAX_DEPTH} deep; does `{}` include itself?",
+            // As mdBook: said, and the directive stays as written.
+            self.extras.warnings.push(format!(
+                "{at}: `{written}`: includes nest more than {MAX_DEPTH} deep, so it is left as written; does `{}` include itself?",
                 path.display()
-            )));
+            ));
+            let mut out = Mapped::default();
+            out.push_from(input, found.range.clone());
+            return Ok(Some(out));
         }
         self.expand(&piece, &path, depth + 1).map(Some)
+    }
+
+    /// The 0-based range of lines `start..end` selects in `whole`. A range
+    /// that starts past the file's end selects nothing, as in mdBook, and
+    /// is a warning.
+    fn line_range(
+        &mut self,
+        whole: &Mapped,
+        start: Option<usize>,
+        end: Option<usize>,
+        written: &str,
+        shown: &Path,
+        at: &Location,
+    ) -> Result<(usize, usize)> {
+        let n = lines_of(&whole.text).len();
+        let a = start.unwrap_or(0);
+        let b = end.unwrap_or(n).min(n);
+        if end.is_some_and(|e| a >= e) {
+            return Err(Error::input(
+                at.path.clone(),
+                at.line,
+                format!(
+                    "`{written}`: the range ends before it starts (lines count from 1, `START:END` includes END)"
+                ),
+            ));
+        }
+        if a >= n && !(a == 0 && n == 0) {
+            self.extras.warnings.push(format!(
+                "{at}: `{written}`: `{}` has {n} line{}, so there is no line {}; the range selects no line",
+                shown.display(),
+                if n == 1 { "" } else { "s" },
+                a + 1
+            ));
+            return Ok((n, n));
+        }
+        Ok((a, b))
     }
 
     /// Read the file `path` names from the file shown as `file`: its shown
@@ -444,33 +484,6 @@ fn push_with_prefix(out: &mut Mapped, content: &Mapped) {
         out.push_written(&prefix, &content.locate(from));
     }
     out.push_from(content, from..end);
-}
-
-/// The 0-based range of lines `start..end` selects in `whole`.
-fn line_range(
-    whole: &Mapped,
-    start: Option<usize>,
-    end: Option<usize>,
-    written: &str,
-    shown: &Path,
-) -> std::result::Result<(usize, usize), String> {
-    let n = lines_of(&whole.text).len();
-    let a = start.unwrap_or(0);
-    let b = end.unwrap_or(n).min(n);
-    if a >= n && !(a == 0 && n == 0) {
-        return Err(format!(
-            "`{written}`: `{}` has {n} line{}, so there is no line {}",
-            shown.display(),
-            if n == 1 { "" } else { "s" },
-            a + 1
-        ));
-    }
-    if end.is_some() && a >= b {
-        return Err(format!(
-            "`{written}`: the range ends before it starts (lines count from 1, `START:END` includes END)"
-        ));
-    }
-    Ok((a, b))
 }
 
 /// The lines of an anchor, `(line, hidden)`. For `{{#include}}` only the

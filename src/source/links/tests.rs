@@ -228,11 +228,6 @@ fn bad_directives_are_errors_at_their_line() {
             "x.rs` has no `ANCHOR: nope` line",
         ),
         (
-            "\n\n{{#include x.rs:40}}\n",
-            "src/p.md:3: `{{#include x.rs:40}}`: `",
-            "x.rs` has 9 lines, so there is no line 40",
-        ),
-        (
             "{{#include x.rs:5:3}}\n",
             "src/p.md:1: `{{#include x.rs:5:3}}`: the range ends before it starts",
             "",
@@ -247,11 +242,6 @@ fn bad_directives_are_errors_at_their_line() {
             "src/p.md:1: `{{#include ../../x.rs}}`: `",
             "is outside the book",
         ),
-        (
-            "{{#include loop.md}}\n",
-            "src/loop.md:1: `{{#include loop.md}}`: includes nest more than 10 deep",
-            "",
-        ),
     ];
     for (page, start, end) in cases {
         let e = expand(&files, page).unwrap_err().to_string();
@@ -262,6 +252,37 @@ fn bad_directives_are_errors_at_their_line() {
             .unwrap_or(e);
         assert!(e.starts_with(start) && e.contains(end), "{page:?}: {e}");
     }
+}
+
+#[test]
+fn ranges_past_the_end_and_cycles_are_warnings_as_mdbook_goes_on() {
+    let files = [
+        ("src/x.rs", RS),
+        ("src/loop.md", "again {{#include loop.md}}\n"),
+    ];
+    let (_, out, extras) = expand(&files, "a\n\n{{#include x.rs:40}}\nb\n").unwrap();
+    assert_eq!(out.text, "a\n\n\nb\n");
+    let w = &extras.warnings[0];
+    assert!(
+        w.contains("src/p.md:3: `{{#include x.rs:40}}`: `")
+            && w.ends_with("x.rs` has 9 lines, so there is no line 40; the range selects no line"),
+        "{w}"
+    );
+    // rustdoc_include of such a range keeps the whole file, all hidden.
+    let (_, out, _) = expand(&files, "{{#rustdoc_include x.rs:40}}\n").unwrap();
+    assert!(out.text.lines().all(|l| l.starts_with('#')), "{}", out.text);
+    let (_, out, extras) = expand(&files, "{{#include loop.md}}\n").unwrap();
+    assert!(
+        out.text.ends_with("again {{#include loop.md}}\n"),
+        "{}",
+        out.text
+    );
+    assert_eq!(extras.warnings.len(), 1, "{:?}", extras.warnings);
+    let w = &extras.warnings[0];
+    assert!(
+        w.contains("src/loop.md:1: `{{#include loop.md}}`: includes nest more than 10 deep, so it is left as written"),
+        "{w}"
+    );
 }
 
 #[test]

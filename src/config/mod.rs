@@ -101,11 +101,12 @@ impl Config {
 
     /// Options of the rendered Markdown: smart punctuation unless
     /// `smart-punctuation = false` (or, without it, mdBook 0.4's
-    /// `curly-quotes = false`).
+    /// `curly-quotes = false`); definition lists unless
+    /// `definition-lists = false`.
     pub fn render_options(&self) -> pulldown_cmark::Options {
         let html = &self.output.html;
         let smart = html.smart_punctuation.or(html.curly_quotes).unwrap_or(true);
-        crate::markdown::render_options(smart)
+        crate::markdown::render_options(smart, html.definition_lists.unwrap_or(true))
     }
 
     /// The theme a page starts with: light, dark or auto (mdBook names
@@ -398,5 +399,23 @@ mod tests {
         let c = parse("[output.html]\nmathjax-support = true\n[output.linkcheck]\n").unwrap();
         assert_eq!(c.warnings.len(), 2);
         assert!(c.warnings[0].contains("book.toml:2"));
+    }
+
+    #[test]
+    fn definition_lists_follow_the_book() {
+        use pulldown_cmark::Options;
+        let on = parse("[book]\ntitle = \"T\"\n").unwrap();
+        assert!(
+            on.config
+                .render_options()
+                .contains(Options::ENABLE_DEFINITION_LIST)
+        );
+        let off = parse("[output.html]\ndefinition-lists = false\n").unwrap();
+        assert!(off.warnings.is_empty(), "{:?}", off.warnings);
+        assert!(
+            !off.config
+                .render_options()
+                .contains(Options::ENABLE_DEFINITION_LIST)
+        );
     }
 }

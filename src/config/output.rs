@@ -49,6 +49,10 @@ pub struct HtmlOutput {
     /// mdBook 0.4's name of `smart-punctuation`.
     #[serde(default)]
     pub curly_quotes: Option<bool>,
+    /// Definition lists (`Term` then `: definition`), on by default as in
+    /// mdBook 0.5.
+    #[serde(default)]
+    pub definition_lists: Option<bool>,
     /// `[output.html.code]`: how code blocks are shown.
     #[serde(default)]
     pub code: CodeOutput,
@@ -144,6 +148,7 @@ const HTML_KEYS: &[&str] = &[
     "cname",
     "smart-punctuation",
     "curly-quotes",
+    "definition-lists",
     "code",
     "print",
     "fold",

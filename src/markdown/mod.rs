@@ -21,16 +21,38 @@ pub fn markdown_options() -> Options {
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// [`markdown_options`] for the rendered page: with `smart`, straight
 /// quotes, `--`, `---` and `...` become typographic ones (mdBook's
-/// `smart-punctuation`). The page model is always parsed without it, so
-/// heading ids and the checker's text do not depend on the setting.
-pub fn render_options(smart: bool) -> Options {
-    if smart {
-        markdown_options() | Options::ENABLE_SMART_PUNCTUATION
-    } else {
-        markdown_options()
+/// `smart-punctuation`); without `definition_lists`, `Term` and
+/// `: definition` lines stay paragraphs (mdBook's `definition-lists =
+/// false`). The page model is always parsed with definition lists and
+/// without smart punctuation, so heading ids and the checker's text do not
+/// depend on either setting.
+pub fn render_options(smart: bool, definition_lists: bool) -> Options {
+    let mut options = markdown_options();
+    options.set(Options::ENABLE_SMART_PUNCTUATION, smart);
+    options.set(Options::ENABLE_DEFINITION_LIST, definition_lists);
+    options
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html(text: &str, options: Options) -> String {
+        let mut out = String::new();
+        pulldown_cmark::html::push_html(&mut out, pulldown_cmark::Parser::new_ext(text, options));
+        out
+    }
+
+    #[test]
+    fn definition_lists_are_on_unless_turned_off() {
+        let text = "Term\n: what it means\n";
+        assert!(html(text, render_options(true, true)).contains("<dl>"));
+        assert!(!html(text, render_options(true, false)).contains("<dl>"));
+        assert!(html(text, markdown_options()).contains("<dt>Term</dt>"));
     }
 }

@@ -92,14 +92,22 @@ impl Env {
     }
 
     /// Existing paths inside `dir` that a variable other than HOME names
-    /// (`CARGO_HOME`, a `PATH` entry), for the jail to keep visible. A
-    /// `PATH` entry keeps the whole tool folder it is in (`~/.pyenv` for
-    /// `~/.pyenv/shims`, whose shims run `~/.pyenv/libexec`), except in the
-    /// shared `~/.local` and `~/.config`.
-    pub fn paths_under(&self, dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    /// (`CARGO_HOME`, a `PATH` entry), for the jail to keep visible. With
+    /// `tool_folders` (a HOME), a `PATH` entry keeps the whole tool folder
+    /// it is in (`~/.pyenv` for `~/.pyenv/shims`, whose shims run
+    /// `~/.pyenv/libexec`), except in the shared `~/.local` and `~/.config`;
+    /// without (`/tmp`), only the entry itself.
+    pub fn paths_under(
+        &self,
+        dir: &std::path::Path,
+        tool_folders: bool,
+    ) -> Vec<std::path::PathBuf> {
         let tool_folder =
             |p: std::path::PathBuf| match p.strip_prefix(dir).ok()?.components().next() {
-                Some(top) if ![".local", ".config"].contains(&top.as_os_str().to_str()?) => {
+                Some(top)
+                    if tool_folders
+                        && ![".local", ".config"].contains(&top.as_os_str().to_str()?) =>
+                {
                     Some(dir.join(top))
                 }
                 _ => None,
@@ -185,7 +193,7 @@ mod tests {
         let kept = [bin.clone(), home.path().join(".cargo"), local];
         let mut expected = kept.to_vec();
         expected.sort();
-        assert_eq!(env.paths_under(home.path()), expected);
+        assert_eq!(env.paths_under(home.path(), true), expected);
     }
 
     #[test]

@@ -194,6 +194,10 @@ mod tests {
         let mut expected = kept.to_vec();
         expected.sort();
         assert_eq!(env.paths_under(home.path(), true), expected);
+        // Without tool folders, each entry alone (`.cargo/bin`, not `.cargo`).
+        let mut alone = vec![bin.clone(), home.path().join(".local/bin")];
+        alone.sort();
+        assert_eq!(env.paths_under(home.path(), false), alone);
     }
 
     #[test]

@@ -301,9 +301,38 @@ fn the_callers_home_files_are_hidden() {
     if !have_jail() {
         return;
     }
-    let book = Book::new("home-files");
     // Outside /tmp, which the jail replaces anyway.
-    let home = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+    let book = home_files_stay_hidden(tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap());
+    // A relative HOME (a folder of the current one) hides nothing and
+    // breaks nothing.
+    std::fs::create_dir(book.dir.path().join("relative-home")).unwrap();
+    let mut cmd = book.command(&[]);
+    cmd.env("HOME", "relative-home")
+        .env("HOSTILE_HOME", "relative-home");
+    let r = out(cmd);
+    // The block ran (up to `hostile-tool`, not on this PATH).
+    assert!(
+        r.stdout.contains("exit code 127"),
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+}
+
+/// A HOME under /tmp stays hidden too, though PATH entries under /tmp are
+/// kept visible (a checkout there runs its own `guidebook`).
+#[test]
+fn a_home_under_tmp_is_hidden_too() {
+    if !have_jail() {
+        return;
+    }
+    home_files_stay_hidden(tempfile::tempdir().unwrap());
+}
+
+/// Run the home-files book with HOME at `home`, holding fake secrets and a
+/// tool on PATH: the tool runs, no secret is read or changed.
+fn home_files_stay_hidden(home: tempfile::TempDir) -> Book {
+    let book = Book::new("home-files");
     let files = [
         (".ssh/id_ed25519", "FAKE-SSH-KEY"),
         (".netrc", "FAKE-NETRC"),
@@ -342,20 +371,7 @@ fn the_callers_home_files_are_hidden() {
             text
         );
     }
-    // A relative HOME (a folder of the current one) hides nothing and
-    // breaks nothing.
-    std::fs::create_dir(book.dir.path().join("relative-home")).unwrap();
-    let mut cmd = book.command(&[]);
-    cmd.env("HOME", "relative-home")
-        .env("HOSTILE_HOME", "relative-home");
-    let r = out(cmd);
-    // The block ran (up to `hostile-tool`, not on this PATH).
-    assert!(
-        r.stdout.contains("exit code 127"),
-        "{}{}",
-        r.stdout,
-        r.stderr
-    );
+    book
 }
 
 /// Host daemons' sockets under /run (docker, agents, D-Bus) are out of reach:

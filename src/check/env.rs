@@ -92,22 +92,14 @@ impl Env {
     }
 
     /// Existing paths inside `dir` that a variable other than HOME names
-    /// (`CARGO_HOME`, a `PATH` entry), for the jail to keep visible. With
-    /// `tool_folders` (a HOME), a `PATH` entry keeps the whole tool folder
-    /// it is in (`~/.pyenv` for `~/.pyenv/shims`, whose shims run
-    /// `~/.pyenv/libexec`), except in the shared `~/.local` and `~/.config`;
-    /// without (`/tmp`), only the entry itself.
-    pub fn paths_under(
-        &self,
-        dir: &std::path::Path,
-        tool_folders: bool,
-    ) -> Vec<std::path::PathBuf> {
+    /// (`CARGO_HOME`, a `PATH` entry), for the jail to keep visible. A
+    /// `PATH` entry keeps the whole tool folder it is in (`~/.pyenv` for
+    /// `~/.pyenv/shims`, whose shims run `~/.pyenv/libexec`), except in the
+    /// shared `~/.local` and `~/.config`.
+    pub fn paths_under(&self, dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         let tool_folder =
             |p: std::path::PathBuf| match p.strip_prefix(dir).ok()?.components().next() {
-                Some(top)
-                    if tool_folders
-                        && ![".local", ".config"].contains(&top.as_os_str().to_str()?) =>
-                {
+                Some(top) if ![".local", ".config"].contains(&top.as_os_str().to_str()?) => {
                     Some(dir.join(top))
                 }
                 _ => None,
@@ -129,6 +121,16 @@ impl Env {
         paths.sort();
         paths.dedup();
         paths
+    }
+
+    /// The existing `PATH` entries inside `dir`, each alone.
+    pub fn path_entries_under(&self, dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        self.get("PATH")
+            .map(|v| std::env::split_paths(v).collect::<Vec<_>>())
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|p| p.starts_with(dir) && p != dir && p.is_dir())
+            .collect()
     }
 
     /// Clear the command's environment and set exactly ours.
@@ -193,11 +195,13 @@ mod tests {
         let kept = [bin.clone(), home.path().join(".cargo"), local];
         let mut expected = kept.to_vec();
         expected.sort();
-        assert_eq!(env.paths_under(home.path(), true), expected);
-        // Without tool folders, each entry alone (`.cargo/bin`, not `.cargo`).
-        let mut alone = vec![bin.clone(), home.path().join(".local/bin")];
-        alone.sort();
-        assert_eq!(env.paths_under(home.path(), false), alone);
+        assert_eq!(env.paths_under(home.path()), expected);
+        // PATH entries alone: `.cargo/bin`, not `.cargo`; no CARGO_HOME.
+        env.set("CARGO_HOME", home.path().join(".cargo"));
+        assert_eq!(
+            env.path_entries_under(home.path()),
+            [bin.clone(), home.path().join(".local/bin")]
+        );
     }
 
     #[test]

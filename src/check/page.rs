@@ -71,17 +71,24 @@ impl PageRun {
             readable.extend(
                 settings
                     .env
-                    .paths_under(h, true)
+                    .paths_under(h)
                     .into_iter()
                     .chain(nix_dir.filter(|d| d.starts_with(h)).map(Path::to_path_buf)),
             );
             let toolchains = [".rustup", ".cargo"].map(|d| h.join(d));
             readable.extend(toolchains.into_iter().filter(|d| d.is_dir()));
         }
-        // The jail's /tmp is the page's own: what the environment names
-        // under the host's (a checkout in /tmp whose target/debug holds the
-        // `guidebook` a page runs) stays visible, read-only.
-        readable.extend(settings.env.paths_under(Path::new("/tmp"), false));
+        // The jail's /tmp is the page's own: the PATH entries under the
+        // host's (a checkout in /tmp whose target/debug holds the
+        // `guidebook` a page runs) stay visible, read-only; none inside a
+        // hidden HOME or holding one.
+        readable.extend(
+            settings
+                .env
+                .path_entries_under(Path::new("/tmp"))
+                .into_iter()
+                .filter(|p| !hidden.iter().any(|h| p.starts_with(h) || h.starts_with(p))),
+        );
         let policy = Policy {
             root: sandbox.root().to_path_buf(),
             tmp: sandbox.tmp(),

@@ -38,41 +38,23 @@ impl Book {
 
     /// `docs-check <book> args...`.
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.current_dir(self.dir.path())
-            .env("GUIDEBOOK_NETWORK", "0")
-            .env_remove("GUIDEBOOK_ISOLATION")
-            .arg(&self.name)
-            .args(args)
-            .stdin(Stdio::null());
-        cmd
+        support::docs_check_in(self.dir.path(), &self.name, args)
     }
 
-    fn run(&self, args: &[&str]) -> Out {
+    fn run(&self, args: &[&str]) -> support::Run {
         out(self.command(args))
     }
 }
 
 /// `docs-check merge args...` in `dir`.
-fn merge(dir: &Path, args: &[&str]) -> Out {
+fn merge(dir: &Path, args: &[&str]) -> support::Run {
     let mut cmd = Command::new(BIN);
     cmd.current_dir(dir).arg("merge").args(args);
     out(cmd)
 }
 
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn out(mut cmd: Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
+fn out(mut cmd: Command) -> support::Run {
+    cmd.output().unwrap().into()
 }
 
 fn json(path: &Path) -> serde_json::Value {

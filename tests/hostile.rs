@@ -43,14 +43,7 @@ impl Book {
 
     /// `docs-check <book> args...` with a clean environment.
     fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(BIN);
-        cmd.current_dir(self.dir.path())
-            .env("GUIDEBOOK_NETWORK", "0")
-            .env_remove("GUIDEBOOK_ISOLATION")
-            .arg(&self.name)
-            .args(args)
-            .stdin(Stdio::null());
-        cmd
+        support::docs_check_in(self.dir.path(), &self.name, args)
     }
 
     fn run(&self, args: &[&str]) -> Out {

@@ -77,3 +77,16 @@ impl From<std::process::Output> for Run {
         }
     }
 }
+
+/// `docs-check BOOK ARGS...` run in `dir`, offline, with the isolation it
+/// finds (not one the caller's environment forces) and no stdin.
+pub fn docs_check_in(dir: &Path, book: &str, args: &[&str]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_docs-check"));
+    cmd.current_dir(dir)
+        .env("GUIDEBOOK_NETWORK", "0")
+        .env_remove("GUIDEBOOK_ISOLATION")
+        .arg(book)
+        .args(args)
+        .stdin(std::process::Stdio::null());
+    cmd
+}

@@ -2,7 +2,7 @@
 //! tests/fixtures/books/preprocessors/ has python3 preprocessors that stamp
 //! a block into a page, tag every chapter in a `before`-forced order, one
 //! that does not support html, and one that dumps the `[context, book]` it
-//! reads. With mdBook on PATH (or the workplace's `../tools/bin/mdbook`),
+//! reads. With mdBook at hand (`$MDBOOK`, else on PATH),
 //! the same book is built by mdBook and the JSON compared.
 
 mod support;
@@ -224,7 +224,7 @@ fn a_cycle_is_an_error_at_book_toml() {
 #[test]
 fn preprocessors_get_the_json_mdbook_gives_them() {
     let Some(mdbook) = support::mdbook() else {
-        eprintln!("skipped: no mdbook on PATH nor at ../tools/bin/mdbook");
+        eprintln!("skipped: no mdBook (set MDBOOK or put mdbook on PATH)");
         return;
     };
     let (dir, root) = copy();

@@ -26,8 +26,9 @@
 //! nested past the limit (left as written) are warnings, as mdBook goes on
 //! with both. The checker runs strangers' books, so
 //! only files inside the book are read: the git work tree holding the book
-//! root (books include their repository's examples: mdBook's own guide
-//! reads `../../../examples/`), or the book root when it is in none. An
+//! root (books include their repository's examples: wasm-bindgen's guide
+//! reads `../../../examples/wasm2js/src/lib.rs`), or the book root when it
+//! is in none. An
 //! absolute path, a `..` that leaves that folder, or a symlink leading out
 //! of it, is an error too.
 

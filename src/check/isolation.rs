@@ -162,6 +162,10 @@ struct Holder {
     /// The init of the namespace (our PID for it): killing it ends every
     /// process of the namespace, whatever happens to `child`.
     init: i32,
+    /// A pidfd of `init`, killed through it where the kernel has pidfds:
+    /// the init is bwrap's child, not ours, so its number may go to a
+    /// stranger once it ends.
+    init_fd: Option<OwnedFd>,
     /// Keeps the holder alive: its stdin.
     _stdin: std::process::ChildStdin,
     pid_ns: OwnedFd,
@@ -318,10 +322,13 @@ impl Jail {
     fn end(&mut self) {
         if let Some(mut h) = self.holder.take() {
             let mut reg = registry();
-            // SAFETY: SIGKILL to the init of this page's namespace, which
-            // stays ours until its parent (`child`) is reaped below.
-            unsafe {
-                libc::kill(h.init, libc::SIGKILL);
+            match &h.init_fd {
+                Some(fd) => crate::process::pidfd_kill(fd),
+                // SAFETY: SIGKILL to the init of this page's namespace,
+                // which lives until we kill it (it holds the namespace).
+                None => unsafe {
+                    libc::kill(h.init, libc::SIGKILL);
+                },
             }
             let _ = h.child.kill();
             let _ = h.child.wait();
@@ -528,6 +535,7 @@ fn start_holder(bwrap: &Path, policy: &Policy) -> std::io::Result<Holder> {
             "bwrap did not start: {info:?}"
         )));
     };
+    let init_fd = crate::process::pidfd_open(pid as u32);
     reg.holders.push((child.id(), pid as i32));
     drop(reg);
     let pid_ns = high_fd(&File::open(format!("/proc/{pid}/ns/pid"))?)?;
@@ -550,6 +558,7 @@ fn start_holder(bwrap: &Path, policy: &Policy) -> std::io::Result<Holder> {
     Ok(Holder {
         child,
         init: pid as i32,
+        init_fd,
         user_ns,
         _stdin: stdin,
         pid_ns,
@@ -696,7 +705,12 @@ fn kill_leftovers(
                     .iter()
                     .any(|o| names(o.as_os_str().as_encoded_bytes()));
             let spared = spare.is_some_and(|m| env.split(|&b| b == 0).any(|var| var == m));
-            let ours = (sessions.contains(&sid) || names(&needle) || orphan) && !spared;
+            // A session id is a pid, and pids come round again (pid_max may
+            // be 32768): a session of ours counts only for our descendants
+            // (docs-check is their subreaper), never for a stranger that
+            // took a number of a session that ended.
+            let in_our_session = sessions.contains(&sid) && descends_from(pid, me);
+            let ours = (in_our_session || names(&needle) || orphan) && !spared;
             if ours {
                 found = true;
                 // SAFETY: signalling a process of this page.
@@ -712,6 +726,20 @@ fn kill_leftovers(
     }
 }
 
+/// Is `pid` a descendant of `ancestor` (its child, its child's child...)?
+fn descends_from(pid: i32, ancestor: i32) -> bool {
+    let mut p = pid;
+    // Bounded: a parent chain read while processes come and go may loop.
+    for _ in 0..64 {
+        match parent(p) {
+            Some(q) if q == ancestor => return true,
+            Some(q) if q > 1 => p = q,
+            _ => return false,
+        }
+    }
+    false
+}
+
 fn parent(pid: i32) -> Option<i32> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     stat.rsplit_once(") ")?.1.split(' ').nth(1)?.parse().ok()
@@ -722,4 +750,21 @@ fn is_zombie(pid: i32) -> bool {
         s.rsplit_once(") ")
             .is_some_and(|(_, rest)| rest.starts_with('Z') || rest.starts_with('X'))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descendants_are_told_from_strangers() {
+        let me = std::process::id() as i32;
+        let mut child = Command::new("sleep").arg("5").spawn().unwrap();
+        let pid = child.id() as i32;
+        assert!(descends_from(pid, me));
+        assert!(!descends_from(me, pid));
+        assert!(!descends_from(1, me));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
 }

@@ -160,16 +160,19 @@ pub fn run_capped(
     let out = reader(Box::new(child.stdout.take().expect("piped stdout")), cap);
     let err = reader(Box::new(child.stderr.take().expect("piped stderr")), cap);
     let pidfd = pidfd_open(child.id());
+    let pid = child.id() as libc::pid_t;
     let mut timed_out = false;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break Some(s),
-            Ok(None) if Instant::now() >= deadline => {
+    // Its end is seen without reaping it: until it is reaped, its pid, the
+    // id of the group `Kill::Group` signals, cannot go to another process.
+    let mut exited = false;
+    loop {
+        match has_exited(pid) {
+            Some(false) if Instant::now() >= deadline => {
                 timed_out = true;
                 kill.everything(&mut child);
-                break None;
+                break;
             }
-            Ok(None) => {
+            Some(false) => {
                 let wait = deadline
                     .saturating_duration_since(Instant::now())
                     .min(Duration::from_millis(10));
@@ -178,9 +181,12 @@ pub fn run_capped(
                     None => std::thread::sleep(wait),
                 }
             }
-            Err(_) => break None,
+            Some(true) | None => {
+                exited = true;
+                break;
+            }
         }
-    };
+    }
     // A process it left behind may still hold the pipes: wait for them to
     // close until the deadline, then end what is left.
     while !(out.is_finished() && err.is_finished()) {
@@ -190,6 +196,7 @@ pub fn run_capped(
         }
         std::thread::sleep(Duration::from_millis(1));
     }
+    let status = if exited { child.wait().ok() } else { None };
     Ok(Finished {
         exit_code: status.map(exit_code),
         code: status.and_then(|s| s.code()),
@@ -269,6 +276,23 @@ pub fn set_nonblocking(fd: RawFd) -> std::io::Result<()> {
 }
 
 /// A pidfd of `pid` (readable when it exits), where the kernel has them.
+/// Has the child `pid` ended? Seen with `WNOWAIT`, so it stays unreaped
+/// (a zombie) and its pid ours. `None` when it cannot be asked.
+fn has_exited(pid: libc::pid_t) -> Option<bool> {
+    // SAFETY: waitid fills the zeroed siginfo it is given; WNOWAIT reaps
+    // nothing.
+    unsafe {
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        let r = libc::waitid(
+            libc::P_PID,
+            pid as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        );
+        (r == 0).then(|| info.si_pid() != 0)
+    }
+}
+
 pub(crate) fn pidfd_open(pid: u32) -> Option<OwnedFd> {
     // SAFETY: the syscall returns a new descriptor that we then own.
     unsafe {
@@ -364,6 +388,21 @@ mod tests {
         assert_eq!(f.exit_code, Some(3));
         assert!(!f.timed_out);
         assert_eq!(f.stdout.text(), "started\n");
+    }
+
+    #[test]
+    fn an_ended_child_is_seen_but_not_reaped() {
+        let mut child = Command::new("true").spawn().unwrap();
+        let pid = child.id() as libc::pid_t;
+        let until = Instant::now() + Duration::from_secs(10);
+        while has_exited(pid) != Some(true) {
+            assert!(Instant::now() < until, "`true` did not end");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        // Still ours, a zombie: its pid cannot go to another process.
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        assert_eq!(stat.rsplit_once(") ").unwrap().1.chars().next(), Some('Z'));
+        assert!(child.wait().unwrap().success());
     }
 
     #[test]

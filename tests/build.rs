@@ -743,10 +743,17 @@ fn unused_mdbook_theme_files_fail_a_strict_build() {
 /// A copy of the mdbook-html fixture whose book.toml ends with `extra`;
 /// the build's (exit code, stderr, output folder).
 fn build_html_fixture_with(extra: &str) -> (i32, String, tempfile::TempDir) {
+    build_html_fixture_edited(|text| format!("{text}{extra}"))
+}
+
+/// A copy of the mdbook-html fixture whose book.toml `edit` rewrote, built
+/// into its `site/`: (exit code, stderr, the copy's folder).
+fn build_html_fixture_edited(
+    edit: impl FnOnce(String) -> String,
+) -> (i32, String, tempfile::TempDir) {
     let (dir, root) = copy_of("mdbook-html");
     let toml = root.join("book.toml");
-    let text = read(&toml);
-    fs::write(&toml, format!("{text}{extra}")).unwrap();
+    fs::write(&toml, edit(read(&toml))).unwrap();
     let (code, stderr) = build(&root, &dir.path().join("site"));
     (code, stderr, dir)
 }
@@ -802,26 +809,12 @@ fn redirects_outside_the_output_folder_are_refused() {
 
 #[test]
 fn print_page_can_be_turned_off() {
-    let (dir, root) = copy_of("mdbook-html");
-    let toml = root.join("book.toml");
-    let text = read(&toml).replace("page-break = true", "enable = false");
-    fs::write(&toml, text).unwrap();
+    let (code, stderr, dir) =
+        build_html_fixture_edited(|text| text.replace("page-break = true", "enable = false"));
     let dest = dir.path().join("site");
-    let (code, stderr) = build(&root, &dest);
     assert_eq!(code, 0, "{stderr}");
     assert!(!dest.join("print.html").exists());
     assert!(!read(&dest.join("intro.html")).contains("print.html"));
-}
-
-/// mdBook's own test books, when `../shared/mdbook-testsuite` is there.
-fn mdbook_testsuite() -> Option<PathBuf> {
-    let suite = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/mdbook-testsuite");
-    if suite.is_dir() {
-        Some(suite)
-    } else {
-        eprintln!("skipped: no mdBook test books at {}", suite.display());
-        None
-    }
 }
 
 /// The `id`s, and the set of link targets (entities decoded), of `html`.
@@ -839,7 +832,7 @@ fn ids_and_links(html: &str) -> (Vec<String>, std::collections::BTreeSet<String>
 /// and the same link targets (mdBook's theme markup aside).
 #[test]
 fn print_page_matches_mdbook_ids_and_links() {
-    let Some(suite) = mdbook_testsuite() else {
+    let Some(suite) = support::mdbook_testsuite() else {
         return;
     };
     for name in ["duplicate_ids", "relative_links", "chapter_no_h1"] {
@@ -860,7 +853,7 @@ fn print_page_matches_mdbook_ids_and_links() {
 /// a failure where mdBook fails, at the book.toml line.
 #[test]
 fn redirects_match_mdbook() {
-    let Some(suite) = mdbook_testsuite() else {
+    let Some(suite) = support::mdbook_testsuite() else {
         return;
     };
     let book = suite.join("redirects/redirects_are_emitted_correctly");
@@ -909,12 +902,10 @@ fn redirects_match_mdbook() {
 /// the canonical links start from it.
 #[test]
 fn site_url_as_a_path_roots_the_404_page_and_canonical_links() {
-    let (dir, root) = copy_of("mdbook-html");
-    let toml = root.join("book.toml");
-    let text = read(&toml).replace("[output.html]\n", "[output.html]\nsite-url = \"/docs\"\n");
-    fs::write(&toml, text).unwrap();
+    let (code, stderr, dir) = build_html_fixture_edited(|text| {
+        text.replace("[output.html]\n", "[output.html]\nsite-url = \"/docs\"\n")
+    });
     let dest = dir.path().join("site");
-    let (code, stderr) = build(&root, &dest);
     assert_eq!(code, 0, "{stderr}");
     let not_found = read(&dest.join("404.html"));
     for needle in [

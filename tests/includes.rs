@@ -320,18 +320,15 @@ fn visible_code_lines(html: &str) -> Vec<Vec<String>> {
 }
 
 /// Build a copy of the mdBook test book at `rel` in mdBook's test suite
-/// (tests/testsuite of rust-lang/mdBook, in ../shared/mdbook-testsuite when
-/// present), `drop` left out of it and its SUMMARY.md, and compare the
-/// visible code lines of `pages` (mdBook's expected file, our page) with
-/// mdBook 0.5's. `false` when the suite is not here.
+/// (`support::mdbook_testsuite`), `drop` left out of it and its
+/// SUMMARY.md, and compare the visible code lines of `pages` (mdBook's
+/// expected file, our page) with mdBook 0.5's. `false` when the suite is
+/// not here.
 fn visible_code_lines_are_mdbooks(rel: &str, drop: &[&str], pages: &[(&str, &str)]) -> bool {
-    let book = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/mdbook-testsuite")
-        .join(rel);
-    if !book.is_dir() {
-        eprintln!("skipped: {} is not here", book.display());
+    let Some(suite) = support::mdbook_testsuite() else {
         return false;
-    }
+    };
+    let book = suite.join(rel);
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("book");
     support::copy_tree(&book, &root);

@@ -90,3 +90,24 @@ pub fn docs_check_in(dir: &Path, book: &str, args: &[&str]) -> std::process::Com
         .stdin(std::process::Stdio::null());
     cmd
 }
+
+/// mdBook's own fixture books (tests/testsuite of rust-lang/mdBook):
+/// `$MDBOOK_TESTSUITE`, else `../shared/mdbook-testsuite` beside this
+/// repository. Like mdBook, no prerequisite: without them, the tests that
+/// compare with them say so and pass.
+pub fn mdbook_testsuite() -> Option<std::path::PathBuf> {
+    let suite = std::env::var_os("MDBOOK_TESTSUITE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/mdbook-testsuite")
+        });
+    if suite.is_dir() {
+        Some(suite)
+    } else {
+        eprintln!(
+            "skipped: no mdBook test books at {} (set MDBOOK_TESTSUITE)",
+            suite.display()
+        );
+        None
+    }
+}
